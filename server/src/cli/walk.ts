@@ -1,0 +1,62 @@
+// Turns command-line paths into Go files the way `go` tools do: a file, a directory (its .go
+// files), or `dir/...` (recursively, skipping vendor/, testdata/ and names starting with . or _).
+// Symbolic links to directories are not followed, so a link cannot lead out of the tree or loop.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export class PathError extends Error {}
+
+const SKIPPED_DIRS = new Set(['vendor', 'testdata', 'node_modules']);
+
+function skippedDir(name: string): boolean {
+  return SKIPPED_DIRS.has(name) || name.startsWith('.') || name.startsWith('_');
+}
+
+/** Go files named by the arguments, in a stable order, each once. */
+export function expandPaths(args: readonly string[]): string[] {
+  const files = new Set<string>();
+  for (const arg of args.length > 0 ? args : ['.']) {
+    for (const f of expandOne(arg)) files.add(f);
+  }
+  return [...files];
+}
+
+function expandOne(arg: string): string[] {
+  const recursive = arg === '...' || arg.endsWith('/...');
+  const base = recursive ? arg.slice(0, -3).replace(/\/$/, '') || '.' : arg;
+  let stat;
+  try {
+    stat = statSync(base);
+  } catch {
+    throw new PathError(`${base}: no such file or directory`);
+  }
+  if (stat.isFile()) {
+    if (recursive) throw new PathError(`${arg}: ${base} is a file, not a directory`);
+    return [base];
+  }
+  if (!stat.isDirectory()) throw new PathError(`${base}: not a file or directory`);
+  return recursive ? goFilesUnder(base) : goFilesIn(base);
+}
+
+function goFilesIn(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.go') && !e.name.startsWith('.') && !e.name.startsWith('_'))
+    .map((e) => join(dir, e.name))
+    .sort();
+}
+
+function goFilesUnder(root: string): string[] {
+  const out: string[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    out.push(...goFilesIn(dir));
+    const subdirs = readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !skippedDir(e.name))
+      .map((e) => join(dir, e.name))
+      .sort()
+      .reverse();
+    stack.push(...subdirs);
+  }
+  return out;
+}

@@ -1,0 +1,62 @@
+// User settings shared by the editor and the command line: which rules run, at what severity.
+// Values come from JSON (LSP workspace/configuration, a config file), so they are checked here
+// and every problem is described, never silently dropped.
+import { PLANNED_RULE_IDS, RULES } from '../rules';
+import { SEVERITIES, type Severity } from '../rules/types';
+
+export type RuleSetting = Severity | 'off';
+export const RULE_SETTINGS: readonly RuleSetting[] = [...SEVERITIES, 'off'];
+
+export interface Settings {
+  /** Per rule: its severity, or 'off'. Rules not named run at their default severity. */
+  rules: Record<string, RuleSetting>;
+}
+
+export const DEFAULT_SETTINGS: Settings = { rules: {} };
+
+export interface SettingsResult {
+  settings: Settings;
+  problems: string[];
+}
+
+const KNOWN_IDS = new Set([...RULES.map((r) => r.id), ...PLANNED_RULE_IDS]);
+
+/**
+ * Reads `{ "rule-id": "warning" | "off" | true | false, … }`. `true` means on at the default
+ * severity. Unknown rule ids and values are reported in `problems` and ignored.
+ */
+export function parseRuleSettings(raw: unknown, where = 'rules'): SettingsResult {
+  const rules: Record<string, RuleSetting> = {};
+  const problems: string[] = [];
+  if (raw === undefined || raw === null) return { settings: { rules }, problems };
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    return { settings: { rules }, problems: [`${where}: expected an object of rule id → severity, got ${JSON.stringify(raw)}`] };
+  }
+  for (const [id, value] of Object.entries(raw)) {
+    if (!KNOWN_IDS.has(id)) {
+      problems.push(`${where}.${id}: unknown rule (known: ${[...KNOWN_IDS].join(', ')})`);
+      continue;
+    }
+    const setting = toSetting(value);
+    if (setting === undefined) {
+      problems.push(`${where}.${id}: expected one of ${RULE_SETTINGS.join(', ')}, true or false, got ${JSON.stringify(value)}`);
+      continue;
+    }
+    if (setting !== 'default') rules[id] = setting;
+  }
+  return { settings: { rules }, problems };
+}
+
+function toSetting(value: unknown): RuleSetting | 'default' | undefined {
+  if (value === true) return 'default';
+  if (value === false) return 'off';
+  if (typeof value === 'string' && (RULE_SETTINGS as readonly string[]).includes(value)) return value as RuleSetting;
+  return undefined;
+}
+
+/** The severity a rule runs at under these settings, or undefined when it is off. */
+export function effectiveSeverity(settings: Settings, id: string, fallback: Severity): Severity | undefined {
+  const s = settings.rules[id];
+  if (s === 'off') return undefined;
+  return s ?? fallback;
+}

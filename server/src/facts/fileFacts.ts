@@ -1,0 +1,81 @@
+// The plain data rules ask about one file. Each fact is computed on first use and kept, so a
+// rule that never asks about goroutines costs nothing for them, and two rules asking share it.
+import type { Node, Tree } from 'web-tree-sitter';
+import { collectFunctions, type FuncInfo } from './functions';
+import { collectGoStarts, type GoStart } from './goroutines';
+import { collectLoops, type LoopInfo } from './loops';
+import { collectSuppressions, type Suppression } from './suppressions';
+import { collectTypeDecls, type TypeDecl } from './types';
+
+export class FileFacts {
+  readonly lines: readonly string[];
+  private cache = new Map<string, unknown>();
+
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly tree: Tree,
+  ) {
+    this.lines = text.split(/\r?\n/);
+  }
+
+  get root(): Node {
+    return this.tree.rootNode;
+  }
+
+  get isTestFile(): boolean {
+    return this.path.endsWith('_test.go');
+  }
+
+  get packageName(): string | undefined {
+    return this.once('package', () => {
+      const clause = this.root.namedChildren.find((c) => c?.type === 'package_clause');
+      return clause?.namedChild(0)?.text;
+    });
+  }
+
+  get functions(): FuncInfo[] {
+    return this.once('functions', () => collectFunctions(this.root));
+  }
+
+  get loops(): LoopInfo[] {
+    return this.once('loops', () => collectLoops(this.root, (n) => this.functionAt(n)));
+  }
+
+  get goStarts(): GoStart[] {
+    return this.once('goStarts', () => collectGoStarts(this.root, this.functions));
+  }
+
+  get types(): Map<string, TypeDecl> {
+    return this.once('types', () => collectTypeDecls(this.root));
+  }
+
+  get suppressions(): Suppression[] {
+    return this.once('suppressions', () => collectSuppressions(this.root, this.lines));
+  }
+
+  /** The string index where a 0-based line starts. */
+  lineOffset(line: number): number {
+    const offsets = this.once('lineOffsets', () => {
+      const starts = [0];
+      for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) starts.push(i + 1);
+      return starts;
+    });
+    return offsets[Math.min(line, offsets.length - 1)] ?? this.text.length;
+  }
+
+  /** The innermost function containing a node. */
+  functionAt(node: Node): FuncInfo | undefined {
+    const byId = this.once('functionsById', () => new Map(this.functions.map((f) => [f.node.id, f])));
+    for (let p = node.parent; p; p = p.parent) {
+      const f = byId.get(p.id);
+      if (f) return f;
+    }
+    return undefined;
+  }
+
+  private once<T>(key: string, compute: () => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, compute());
+    return this.cache.get(key) as T;
+  }
+}

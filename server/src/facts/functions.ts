@@ -1,0 +1,113 @@
+// Every function of a file — declarations, methods and func literals — with the names the Go
+// runtime gives them (`run`, `(*Watcher).loop`, `NewPool.func1`, `NewPool.func1.1`), so messages
+// match what goroutine dumps and goleak print.
+import type { Node } from 'web-tree-sitter';
+import { FUNCTION_TYPES, namedChildren, walk } from './syntax';
+
+export interface Param {
+  name?: string;
+  type: string;
+  node: Node;
+}
+
+export interface Receiver {
+  name?: string;
+  typeName: string;
+  pointer: boolean;
+}
+
+export interface FuncInfo {
+  node: Node;
+  kind: 'function' | 'method' | 'literal';
+  /** The Go runtime's name for the function. */
+  name: string;
+  /** The declared name of a function or method; undefined for literals. */
+  declName?: string;
+  receiver?: Receiver;
+  params: Param[];
+  /** One type per result value (`(a, b int)` gives two). */
+  results: string[];
+  paramList: Node | undefined;
+  body: Node | undefined;
+  /** The function a literal sits in. */
+  parent?: FuncInfo;
+}
+
+export function collectFunctions(root: Node): FuncInfo[] {
+  const out: FuncInfo[] = [];
+  const byNode = new Map<number, FuncInfo>();
+  const literalCount = new Map<string, number>();
+  walk(root, (node) => {
+    if (!FUNCTION_TYPES.has(node.type)) return;
+    const parent = nearestFunction(node, byNode);
+    const info = describe(node, parent, literalCount);
+    byNode.set(node.id, info);
+    out.push(info);
+  });
+  return out;
+}
+
+function nearestFunction(node: Node, byNode: Map<number, FuncInfo>): FuncInfo | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    const f = byNode.get(p.id);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+function describe(node: Node, parent: FuncInfo | undefined, literalCount: Map<string, number>): FuncInfo {
+  const paramList = node.childForFieldName('parameters') ?? undefined;
+  const base = {
+    node,
+    params: paramList ? paramsOf(paramList) : [],
+    results: resultsOf(node.childForFieldName('result')),
+    paramList,
+    body: node.childForFieldName('body') ?? undefined,
+    parent,
+  };
+  if (node.type === 'function_declaration') {
+    const declName = node.childForFieldName('name')?.text ?? '_';
+    return { ...base, kind: 'function', name: declName, declName };
+  }
+  if (node.type === 'method_declaration') {
+    const declName = node.childForFieldName('name')?.text ?? '_';
+    const receiver = receiverOf(node.childForFieldName('receiver'));
+    const recvName = receiver ? (receiver.pointer ? `(*${receiver.typeName})` : `(${receiver.typeName})`) : '(?)';
+    return { ...base, kind: 'method', name: `${recvName}.${declName}`, declName, receiver };
+  }
+  const outer = parent?.name ?? 'glob.';
+  const n = (literalCount.get(outer) ?? 0) + 1;
+  literalCount.set(outer, n);
+  const name = parent && parent.kind === 'literal' ? `${outer}.${n}` : `${outer}.func${n}`;
+  return { ...base, kind: 'literal', name };
+}
+
+function paramsOf(list: Node): Param[] {
+  const params: Param[] = [];
+  for (const decl of namedChildren(list)) {
+    if (decl.type !== 'parameter_declaration' && decl.type !== 'variadic_parameter_declaration') continue;
+    const typeNode = decl.childForFieldName('type');
+    const type = (decl.type === 'variadic_parameter_declaration' ? '...' : '') + (typeNode?.text ?? '');
+    const names = decl.childrenForFieldName('name').filter((n): n is Node => n !== null);
+    if (names.length === 0) params.push({ type, node: decl });
+    for (const n of names) params.push({ name: n.text, type, node: decl });
+  }
+  return params;
+}
+
+function resultsOf(result: Node | null): string[] {
+  if (!result) return [];
+  if (result.type !== 'parameter_list') return [result.text];
+  return paramsOf(result).map((p) => p.type);
+}
+
+function receiverOf(list: Node | null): Receiver | undefined {
+  const decl = list && namedChildren(list).find((c) => c.type === 'parameter_declaration');
+  if (!decl) return undefined;
+  let typeNode = decl.childForFieldName('type');
+  const pointer = typeNode?.type === 'pointer_type';
+  if (pointer) typeNode = namedChildren(typeNode!)[0] ?? null;
+  // Generic receivers (`*List[T]`) name the type without its parameters.
+  if (typeNode?.type === 'generic_type') typeNode = typeNode.childForFieldName('type');
+  return { name: decl.childForFieldName('name')?.text, typeName: typeNode?.text ?? '?', pointer };
+}

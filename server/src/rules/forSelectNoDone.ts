@@ -1,0 +1,144 @@
+// for-select-no-done: a loop that blocks on channels (`for { select … }`, `for { v := <-ch … }`,
+// `for range ticker.C`) and that no path can leave. Run as a goroutine it can never stop; run
+// in line, its function never returns. What counts as a way out is facts/exits.ts.
+import type { FileFacts } from '../facts/fileFacts';
+import type { FuncInfo } from '../facts/functions';
+import type { LoopInfo } from '../facts/loops';
+import { contextInScope } from '../facts/context';
+import { startsOf, type GoStart } from '../facts/goroutines';
+import { calleeText, rangeOf, walkOwnCode } from '../facts/syntax';
+import { doneChannelFix, exitCaseEdits, zeroReturn } from './fixes/loopExit';
+import { ignoreCommentFix } from './fixes/edits';
+import type { Finding, Fix, RelatedInfo, Rule } from './types';
+
+const ID = 'for-select-no-done';
+
+export const forSelectNoDone: Rule = {
+  id: ID,
+  title: 'A for-select (or ticker) loop with no way out: the goroutine running it can never stop',
+  docs:
+    'A `for { select { … } }`, `for { v := <-ch … }` or `for range ticker.C` loop with no `return`, no `break` ' +
+    'that leaves the loop (a plain `break` in a `select` only leaves the select), no `<-ctx.Done()` or done-channel ' +
+    'case that returns, and no call that ends the goroutine. The goroutine running it lives as long as the process: ' +
+    'a goroutine leak each time it is started. Add a `case <-ctx.Done(): return`, or a done channel closed on shutdown.',
+  defaultSeverity: 'warning',
+  check(file) {
+    if (file.loops.length === 0) return [];
+    const leaky = file.loops.filter(neverEnds);
+    return outermostOnly(leaky)
+      .map((loop) => findingFor(file, loop))
+      .filter((f): f is Finding => f !== undefined);
+  },
+};
+
+function neverEnds(loop: LoopInfo): boolean {
+  if (loop.exits.length > 0) return false;
+  return (loop.form === 'infinite' && loop.waitsOnChannel) || loop.form === 'ticker-range';
+}
+
+/** A loop inside another leaky loop is the one that never ends; report it, not its host. */
+function outermostOnly(loops: LoopInfo[]): LoopInfo[] {
+  return loops.filter(
+    (outer) => !loops.some((inner) => inner !== outer && inner.node.startIndex > outer.node.startIndex && inner.node.endIndex <= outer.node.endIndex),
+  );
+}
+
+interface RunContext {
+  goroutine: boolean;
+  /** A loop meant to live as long as the process: main, init, a sync.Once singleton, a signal relay. */
+  deliberate: boolean;
+  starts: GoStart[];
+}
+
+function findingFor(file: FileFacts, loop: LoopInfo): Finding | undefined {
+  const func = loop.func;
+  if (!func) return undefined;
+  const run = runContext(file, func);
+  if (run.deliberate) return undefined;
+  const forKeyword = rangeOf(loop.node);
+  forKeyword.end = { line: forKeyword.start.line, character: forKeyword.start.character + 3 };
+  return {
+    rule: ID,
+    severity: isTestCode(file, func) ? 'information' : 'warning',
+    range: forKeyword,
+    message: messageFor(loop, func, run),
+    fixes: fixesFor(file, loop),
+    related: relatedFor(loop, run),
+  };
+}
+
+function messageFor(loop: LoopInfo, func: FuncInfo, run: RunContext): string {
+  const where = run.goroutine ? `goroutine loop in ${func.name} has no exit: it can never stop` : `loop in ${func.name} has no exit: ${func.name} never returns`;
+  if (loop.form === 'ticker-range') return `${where} (Ticker.Stop does not close C, so ranging over it never ends)`;
+  if (loop.trappedBreaks.length > 0) return `${where} (a break inside select or switch leaves only that statement)`;
+  return where;
+}
+
+function relatedFor(loop: LoopInfo, run: RunContext): RelatedInfo[] {
+  const related: RelatedInfo[] = run.starts.slice(0, 3).map((s) => ({ range: rangeOf(s.node), message: 'the goroutine is started here' }));
+  for (const b of loop.trappedBreaks.slice(0, 3)) {
+    related.push({ range: rangeOf(b), message: 'this break leaves only the enclosing select or switch, not the loop' });
+  }
+  return related;
+}
+
+function fixesFor(file: FileFacts, loop: LoopInfo): Fix[] {
+  const fixes: Fix[] = [];
+  const ctx = contextInScope(loop.node, loop.func, file.types);
+  if (ctx) {
+    const edits = exitCaseEdits(file, loop, `${ctx}.Done()`, zeroReturn(file, loop.func, `${ctx}.Err()`));
+    if (edits) fixes.push({ title: `Return when ${ctx} is done`, edits, isPreferred: true });
+  } else {
+    const done = doneChannelFix(file, loop);
+    if (done) fixes.push(done);
+  }
+  fixes.push(ignoreCommentFix(ID, loop.node, file.lines));
+  return fixes;
+}
+
+function runContext(file: FileFacts, func: FuncInfo): RunContext {
+  const starts = startsOf(func, file.goStarts);
+  const deliberate =
+    isProcessLifetime(file, func) ||
+    (starts.length > 0 && starts.every((s) => isProcessLifetime(file, file.functionAt(s.node)))) ||
+    starts.some((s) => insideOnceDo(s)) ||
+    relaysSignals(func);
+  return { goroutine: starts.length > 0, deliberate, starts };
+}
+
+/** Code of main() or init() in package main: the loop is the program. */
+function isProcessLifetime(file: FileFacts, func: FuncInfo | undefined): boolean {
+  let top = func;
+  while (top?.parent) top = top.parent;
+  return file.packageName === 'main' && top?.kind === 'function' && (top.declName === 'main' || top.declName === 'init');
+}
+
+/** A goroutine started inside `once.Do(func() { … })` is a deliberate singleton. */
+function insideOnceDo(start: GoStart): boolean {
+  for (let p = start.node.parent; p; p = p.parent) {
+    if (p.type === 'call_expression' && /\.Do$/.test(calleeText(p) ?? '')) return true;
+  }
+  return false;
+}
+
+/** A loop in a function that calls signal.Notify relays signals for the life of the process. */
+function relaysSignals(func: FuncInfo): boolean {
+  for (let f: FuncInfo | undefined = func; f; f = f.parent) {
+    let found = false;
+    if (f.body) {
+      walkOwnCode(f.body, (n) => {
+        if (n.type === 'call_expression' && calleeText(n) === 'signal.Notify') found = true;
+        return !found;
+      });
+    }
+    if (found) return true;
+  }
+  return false;
+}
+
+/** Tests, benchmarks and examples: a stuck loop there hurts less. */
+function isTestCode(file: FileFacts, func: FuncInfo): boolean {
+  let top = func;
+  while (top.parent) top = top.parent;
+  return file.isTestFile || /^(Test|Benchmark|Example|Fuzz)/.test(top.declName ?? '');
+}

@@ -1,0 +1,18 @@
+// The rule registry: the only way front ends reach rules. A new rule is one file and one line here.
+import { forSelectNoDone } from './forSelectNoDone';
+import type { Rule } from './types';
+
+export const RULES: readonly Rule[] = [forSelectNoDone];
+
+/** Rule ids that are part of the public interface but whose analysis has not landed yet. */
+export const PLANNED_RULE_IDS: readonly string[] = ['unclosed-channel', 'unbounded-goroutine', 'blocked-send', 'heap-escape'];
+
+export const DOCS_BASE = 'https://github.com/goleash/goleash/blob/main/README.md';
+
+export function ruleUrl(id: string): string {
+  return `${DOCS_BASE}#${id}`;
+}
+
+export function findRule(id: string): Rule | undefined {
+  return RULES.find((r) => r.id === id);
+}
