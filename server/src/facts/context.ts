@@ -1,20 +1,27 @@
-// Is a context.Context in scope at a point, and under what expression? Looked for, innermost
-// first: parameters of the enclosing functions (closures capture them), locals declared before
-// the point in an enclosing block, and a context field of the method's receiver.
+// Is a context.Context in scope at a point, and under what expression? Looked for in each
+// enclosing function, innermost first (closures capture): a local declared before the point,
+// a context.Context parameter, an *http.Request parameter (its Context()); last, a context
+// field of the method's receiver.
 import type { Node } from 'web-tree-sitter';
 import type { FuncInfo } from './functions';
 import { structFields, type TypeDecl } from './types';
 import { walkOwnCode } from './syntax';
 
 const CONTEXT_TYPE = 'context.Context';
+/** An HTTP handler's request carries the request's context. */
+const REQUEST_TYPE = '*http.Request';
 const CONTEXT_CONSTRUCTOR = /^context\.(Background|TODO|With\w+)$/;
 
 export function contextInScope(at: Node, func: FuncInfo | undefined, types: Map<string, TypeDecl>): string | undefined {
   for (let f = func; f; f = f.parent) {
-    const param = f.params.find((p) => p.name && p.name !== '_' && p.type === CONTEXT_TYPE);
-    if (param) return param.name;
+    // A local derived before the loop (`ctx, cancel := context.WithCancel(parent)`) is the one
+    // its owner cancels, so it wins over the parameter it came from.
     const local = f.body && localContext(f.body, at);
     if (local) return local;
+    const param = f.params.find((p) => p.name && p.name !== '_' && p.type === CONTEXT_TYPE);
+    if (param) return param.name;
+    const request = f.params.find((p) => p.name && p.name !== '_' && p.type === REQUEST_TYPE);
+    if (request) return `${request.name}.Context()`;
   }
   const method = outermost(func);
   return method ? receiverContext(method, types) : undefined;

@@ -61,7 +61,7 @@ function exitKind(node: Node, loop: Node, ownLabel: string | undefined, innerLab
       return 'return';
     case 'break_statement':
       if (label !== undefined) return innerLabels.has(label) ? undefined : 'break';
-      if (nearestBreakable(node, loop) === loop) return 'break';
+      if (nearestBreakable(node, loop)?.id === loop.id) return 'break';
       acc.trappedBreaks.push(node);
       return undefined;
     case 'continue_statement':

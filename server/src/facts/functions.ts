@@ -72,7 +72,8 @@ function describe(node: Node, parent: FuncInfo | undefined, literalCount: Map<st
   if (node.type === 'method_declaration') {
     const declName = node.childForFieldName('name')?.text ?? '_';
     const receiver = receiverOf(node.childForFieldName('receiver'));
-    const recvName = receiver ? (receiver.pointer ? `(*${receiver.typeName})` : `(${receiver.typeName})`) : '(?)';
+    // The runtime prints `(*T).m` for pointer receivers and `T.m` for value receivers.
+    const recvName = receiver ? (receiver.pointer ? `(*${receiver.typeName})` : receiver.typeName) : '(?)';
     return { ...base, kind: 'method', name: `${recvName}.${declName}`, declName, receiver };
   }
   const outer = parent?.name ?? 'glob.';

@@ -67,33 +67,54 @@ function checkAtLoopTop(file: FileFacts, loop: LoopInfo, channel: string, ret: s
   const forIndent = indentOf(file.lines, loop.node);
   const indent = `${forIndent}\t`;
   const lines = ['select {', ...caseLines(channel, ret), 'default:', '}'].map((l) => indent + l);
-  const sameLine = body.startPosition.row === body.endPosition.row;
-  const newText = `\n${lines.join('\n')}${sameLine ? `\n${forIndent}` : ''}`;
-  return [insertAt({ line: body.startPosition.row, character: body.startPosition.column + 1 }, newText)];
+  if (body.startPosition.row === body.endPosition.row) {
+    // `for range t.C {}`: open the body up.
+    const at = { line: body.startPosition.row, character: body.startPosition.column + 1 };
+    return [insertAt(at, `\n${lines.join('\n')}\n${forIndent}`)];
+  }
+  // Insert on the line after `{`, so a comment trailing the `for` line stays where it is.
+  return [insertAt({ line: body.startPosition.row + 1, character: 0 }, `${lines.join('\n')}\n`)];
 }
 
-/** The done-channel fix: a `done <-chan struct{}` first parameter, its case, and call sites. */
+/**
+ * The done-channel fix: a `done <-chan struct{}` first parameter, its case, and call sites.
+ * The parameter goes to the function whose callers this file can update: a literal invoked in
+ * place (`go func(){…}()`), or else the declared function around it (a literal handed to
+ * `wg.Go` or a helper keeps its signature and captures `done`).
+ */
 export function doneChannelFix(file: FileFacts, loop: LoopInfo): Fix | undefined {
-  const func = loop.func;
-  if (!func?.paramList || func.params.some((p) => p.name === 'done')) return undefined;
-  if (func.params.length > 0 && func.params.some((p) => !p.name)) return undefined; // unnamed params cannot mix with named
-  const caseEdits = exitCaseEdits(file, loop, 'done', zeroReturn(file, func, 'nil'));
-  const callEdits = callSitesOf(file, func);
+  const host = parameterHost(loop.func);
+  if (!host?.paramList || host.params.some((p) => p.name === 'done')) return undefined;
+  if (host.params.length > 0 && host.params.some((p) => !p.name)) return undefined; // unnamed params cannot mix with named
+  const caseEdits = exitCaseEdits(file, loop, 'done', zeroReturn(file, loop.func, 'nil'));
+  const callEdits = callSitesOf(file, host);
   if (!caseEdits || !callEdits) return undefined;
-  const param = func.params.length > 0 ? 'done <-chan struct{}, ' : 'done <-chan struct{}';
-  const paramEdit = insertAt({ line: func.paramList.startPosition.row, character: func.paramList.startPosition.column + 1 }, param);
+  const param = host.params.length > 0 ? 'done <-chan struct{}, ' : 'done <-chan struct{}';
+  const paramEdit = insertAt({ line: host.paramList.startPosition.row, character: host.paramList.startPosition.column + 1 }, param);
   return {
-    title: `Add a done channel parameter to ${func.name} and return when it is closed`,
+    title: `Add a done channel parameter to ${host.name} and return when it is closed`,
     edits: [paramEdit, ...caseEdits, ...callEdits.map((args) => insertArgument(args, 'done'))],
   };
 }
 
-/** Argument lists of the calls of `func` in this file; undefined when they cannot all be updated. */
+function parameterHost(func: FuncInfo | undefined): FuncInfo | undefined {
+  let f = func;
+  while (f?.kind === 'literal' && !invocationOf(f)) f = f.parent;
+  return f;
+}
+
+/** The argument list of `func(){…}(args)` for a literal invoked where it is written. */
+function invocationOf(func: FuncInfo): Node | undefined {
+  const call = func.node.parent;
+  if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== func.node.id) return undefined;
+  return call.childForFieldName('arguments') ?? undefined;
+}
+
+/** Argument lists of the calls of `func` in this file. */
 function callSitesOf(file: FileFacts, func: FuncInfo): Node[] | undefined {
   if (func.kind === 'literal') {
-    const call = func.node.parent;
-    const args = call?.type === 'call_expression' && call.childForFieldName('function')?.id === func.node.id ? call.childForFieldName('arguments') : null;
-    return args ? [args] : undefined; // a literal handed to another function keeps its signature
+    const args = invocationOf(func);
+    return args ? [args] : undefined;
   }
   const calls: Node[] = [];
   walk(file.root, (n) => {

@@ -1,0 +1,177 @@
+// End to end over stdio: the built server, a real JSON-RPC client, the whole edit loop.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CodeAction, Diagnostic, InitializeResult, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, startClient, type TestClient } from './client';
+
+const URI = 'file:///work/example/watcher.go';
+const LEAKY = `package watcher
+
+import "context"
+
+type Watcher struct {
+	events chan string
+}
+
+func (w *Watcher) loop(ctx context.Context) {
+	for {
+		select {
+		case ev := <-w.events:
+			println(ev)
+		}
+	}
+}
+
+func (w *Watcher) Start(ctx context.Context) { go w.loop(ctx) }
+`;
+
+let client: TestClient | undefined;
+
+afterEach(async () => {
+  await client?.close();
+  client = undefined;
+});
+
+async function initialize(c: TestClient, capabilities: object = {}): Promise<InitializeResult> {
+  const result = await c.connection.sendRequest<InitializeResult>('initialize', { processId: process.pid, rootUri: null, capabilities });
+  await c.connection.sendNotification('initialized', {});
+  return result;
+}
+
+function open(c: TestClient, text: string, uri = URI, version = 1) {
+  return c.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version, text } });
+}
+
+describe.skipIf(!existsSync(CLI))('language server over stdio', () => {
+  it('diagnoses, offers the quick fix, and clears the diagnostic once the fix is applied', async () => {
+    client = startClient();
+    const init = await initialize(client, { workspace: { workspaceEdit: { documentChanges: true } } });
+    expect(init.capabilities.textDocumentSync).toMatchObject({ openClose: true, change: 2 });
+    expect(init.serverInfo?.name).toBe('goleash');
+
+    const first = client.nextDiagnostics(URI);
+    await open(client, LEAKY);
+    const { diagnostics, version } = await first;
+    expect(version).toBe(1);
+    expect(diagnostics).toHaveLength(1);
+    const d: Diagnostic = diagnostics[0];
+    expect(d).toMatchObject({
+      source: 'goleash',
+      code: 'for-select-no-done',
+      severity: 2,
+      range: { start: { line: 9, character: 1 }, end: { line: 9, character: 4 } },
+    });
+    expect(d.message).toMatch(/goroutine loop in \(\*Watcher\)\.loop has no exit/);
+    expect(d.codeDescription?.href).toMatch(/#for-select-no-done$/);
+    expect(d.relatedInformation?.[0].message).toMatch(/started here/);
+
+    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: URI },
+      range: d.range,
+      context: { diagnostics: [d] },
+    });
+    const preferred = actions.find((a) => a.isPreferred)!;
+    expect(preferred).toMatchObject({ kind: 'quickfix', title: 'Return when ctx is done' });
+    expect(preferred.diagnostics).toEqual([d]);
+    expect(actions.map((a) => a.title)).toContain('Ignore for-select-no-done for this line');
+
+    // Apply the edit the way an editor does: to its own copy, then tell the server with didChange.
+    const docEdit = preferred.edit!.documentChanges![0] as TextDocumentEdit;
+    expect(docEdit.textDocument).toEqual({ uri: URI, version: 1 });
+    const fixed = TextDocument.applyEdits(TextDocument.create(URI, 'go', 1, LEAKY), docEdit.edits);
+    expect(fixed).toContain('\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\tcase ev := <-w.events:');
+    const cleared = client.nextDiagnostics(URI, (p) => p.version === 2);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: URI, version: 2 },
+      contentChanges: docEdit.edits.map((e) => ({ range: e.range, text: e.newText })),
+    });
+    expect((await cleared).diagnostics).toEqual([]);
+  });
+
+  it('re-analyses incrementally as the user types and keeps up with a burst of edits', async () => {
+    client = startClient();
+    await initialize(client);
+    const clean = LEAKY.replace('\t\tselect {\n', '\t\tselect {\n\t\tcase <-ctx.Done():\n\t\t\treturn\n');
+    let doc = TextDocument.create(URI, 'go', 1, clean);
+    const first = client.nextDiagnostics(URI);
+    await open(client, clean);
+    expect((await first).diagnostics).toEqual([]);
+    // Delete "return" one character at a time: only the final text matters.
+    const at = doc.getText().indexOf('return');
+    const final = client.nextDiagnostics(URI, (p) => p.version === 7);
+    for (let v = 2; v <= 7; v++) {
+      const start = doc.positionAt(at);
+      const change = { range: { start, end: doc.positionAt(at + 1) }, text: '' };
+      doc = TextDocument.update(doc, [change], v);
+      await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: v }, contentChanges: [change] });
+    }
+    expect(doc.getText()).not.toContain('return');
+    const diags = (await final).diagnostics;
+    expect(diags.map((x) => x.code)).toEqual(['for-select-no-done']);
+  });
+
+  it('reads rule settings through workspace/configuration', async () => {
+    client = startClient();
+    client.connection.onRequest('workspace/configuration', () => [{ enable: true, rules: { 'for-select-no-done': 'error' } }]);
+    await initialize(client, { workspace: { configuration: true } });
+    const got = client.nextDiagnostics(URI);
+    await open(client, LEAKY);
+    expect((await got).diagnostics[0].severity).toBe(1);
+  });
+
+  it('publishes nothing for a disabled rule, and clears diagnostics when a document closes', async () => {
+    client = startClient();
+    client.connection.onRequest('workspace/configuration', () => [{ rules: { 'for-select-no-done': 'off' } }]);
+    await initialize(client, { workspace: { configuration: true } });
+    const got = client.nextDiagnostics(URI);
+    await open(client, LEAKY);
+    expect((await got).diagnostics).toEqual([]);
+    const closed = client.nextDiagnostics(URI);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: URI } });
+    expect((await closed).diagnostics).toEqual([]);
+  });
+
+  it('survives a client that never answers workspace/configuration', async () => {
+    client = startClient();
+    client.connection.onRequest('workspace/configuration', () => new Promise(() => {}));
+    await initialize(client, { workspace: { configuration: true } });
+    const got = client.nextDiagnostics(URI);
+    await open(client, LEAKY);
+    expect((await got).diagnostics.map((x) => x.code)).toEqual(['for-select-no-done']);
+  });
+
+  it('honours the ignore comment', async () => {
+    client = startClient();
+    await initialize(client);
+    const got = client.nextDiagnostics(URI);
+    await open(client, LEAKY.replace('\tfor {\n', '\tfor { //goleash:ignore for-select-no-done owned by the process\n'));
+    expect((await got).diagnostics).toEqual([]);
+  });
+
+  it('answers requests for documents it never saw, and stays up', async () => {
+    client = startClient();
+    await initialize(client);
+    const actions = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: 'file:///nowhere.go' },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [] },
+    });
+    expect(actions).toEqual([]);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: 'file:///nowhere.go', version: 3 },
+      contentChanges: [{ range: { start: { line: 99, character: 0 }, end: { line: 99, character: 5 } }, text: 'x' }],
+    });
+    const got = client.nextDiagnostics(URI);
+    await open(client, LEAKY);
+    expect((await got).diagnostics).toHaveLength(1);
+  });
+});
+
+describe('fixture used by the editor tests', () => {
+  it('is the same leak the LSP test opens', () => {
+    const text = readFileSync(join(__dirname, '..', 'fixtures', 'for-select-no-done', 'pos_watcher.go'), 'utf8');
+    expect(text).toMatch(/for \{/);
+  });
+});
