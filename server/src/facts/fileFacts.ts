@@ -1,7 +1,7 @@
 // The plain data rules ask about one file. Each fact is computed on first use and kept, so a
 // rule that never asks about goroutines costs nothing for them, and two rules asking share it.
 import type { Node, Tree } from 'web-tree-sitter';
-import { collectFunctions, type FuncInfo } from './functions';
+import { collectFunctions, innermostFunction, type FuncInfo } from './functions';
 import { collectGoStarts, type GoStart } from './goroutines';
 import { collectLoops, type LoopInfo } from './loops';
 import { collectSuppressions, type Suppression } from './suppressions';
@@ -43,7 +43,7 @@ export class FileFacts {
   }
 
   get goStarts(): GoStart[] {
-    return this.once('goStarts', () => collectGoStarts(this.root, this.functions));
+    return this.once('goStarts', () => collectGoStarts(this.root, (n) => this.functionAt(n)));
   }
 
   get types(): Map<string, TypeDecl> {
@@ -66,12 +66,7 @@ export class FileFacts {
 
   /** The innermost function containing a node. */
   functionAt(node: Node): FuncInfo | undefined {
-    const byId = this.once('functionsById', () => new Map(this.functions.map((f) => [f.node.id, f])));
-    for (let p = node.parent; p; p = p.parent) {
-      const f = byId.get(p.id);
-      if (f) return f;
-    }
-    return undefined;
+    return innermostFunction(this.functions, node);
   }
 
   private once<T>(key: string, compute: () => T): T {

@@ -2,7 +2,7 @@
 // runtime gives them (`run`, `(*Watcher).loop`, `NewPool.func1`, `NewPool.func1.1`), so messages
 // match what goroutine dumps and goleak print.
 import type { Node } from 'web-tree-sitter';
-import { FUNCTION_TYPES, namedChildren, walk } from './syntax';
+import { FUNCTION_TYPES, namedChildren } from './syntax';
 
 export interface Param {
   name?: string;
@@ -35,22 +35,34 @@ export interface FuncInfo {
 
 export function collectFunctions(root: Node): FuncInfo[] {
   const out: FuncInfo[] = [];
-  const byNode = new Map<number, FuncInfo>();
   const literalCount = new Map<string, number>();
-  walk(root, (node) => {
-    if (!FUNCTION_TYPES.has(node.type)) return;
-    const parent = nearestFunction(node, byNode);
-    const info = describe(node, parent, literalCount);
-    byNode.set(node.id, info);
+  // Document order, so the enclosing function of each one is still open on the stack.
+  const open: FuncInfo[] = [];
+  for (const node of root.descendantsOfType([...FUNCTION_TYPES])) {
+    if (!node) continue;
+    while (open.length > 0 && open[open.length - 1].node.endIndex <= node.startIndex) open.pop();
+    const info = describe(node, open[open.length - 1], literalCount);
     out.push(info);
-  });
+    open.push(info);
+  }
   return out;
 }
 
-function nearestFunction(node: Node, byNode: Map<number, FuncInfo>): FuncInfo | undefined {
-  for (let p = node.parent; p; p = p.parent) {
-    const f = byNode.get(p.id);
-    if (f) return f;
+/** The innermost function of `functions` (in document order) that contains `node`. */
+export function innermostFunction(functions: readonly FuncInfo[], node: Node): FuncInfo | undefined {
+  let lo = 0;
+  let hi = functions.length - 1;
+  let last = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (functions[mid].node.startIndex <= node.startIndex) {
+      last = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  for (let f: FuncInfo | undefined = functions[last]; f; f = f.parent) {
+    const contains = f.node.startIndex <= node.startIndex && node.endIndex <= f.node.endIndex;
+    if (contains && f.node.id !== node.id) return f;
   }
   return undefined;
 }

@@ -3,7 +3,7 @@
 // a func parameter (`startGoroutine(func(){…})`).
 import type { Node } from 'web-tree-sitter';
 import type { FuncInfo } from './functions';
-import { calleeName, namedChildren, walk, walkOwnCode } from './syntax';
+import { calleeName, namedChildren } from './syntax';
 
 export interface GoStart {
   /** The `go` statement, or the helper call that starts the goroutine. */
@@ -17,42 +17,44 @@ export interface GoStart {
   viaSelector?: boolean;
 }
 
-/** Helpers of this file that start their i-th parameter as a goroutine. */
-function goroutineHelpers(functions: FuncInfo[]): Map<string, number> {
+/** Helpers of this file that start their i-th parameter as a goroutine: `func spawn(f func()) { go f() }`. */
+function goroutineHelpers(goStatements: Node[], funcAt: (n: Node) => FuncInfo | undefined): Map<string, number> {
   const helpers = new Map<string, number>();
-  for (const f of functions) {
-    if (f.kind !== 'function' || !f.body || !f.declName) continue;
-    const names = f.params.map((p) => p.name);
-    walkOwnCode(f.body, (n) => {
-      if (n.type !== 'go_statement') return;
-      const fn = n.namedChild(0)?.childForFieldName('function');
-      const index = fn?.type === 'identifier' ? names.indexOf(fn.text) : -1;
-      if (index >= 0) helpers.set(f.declName!, index);
-    });
+  for (const stmt of goStatements) {
+    const f = funcAt(stmt);
+    const fn = stmt.namedChild(0)?.childForFieldName('function');
+    if (f?.kind !== 'function' || !f.declName || fn?.type !== 'identifier') continue;
+    const index = f.params.findIndex((p) => p.name === fn.text);
+    if (index >= 0) helpers.set(f.declName, index);
   }
   return helpers;
 }
 
-export function collectGoStarts(root: Node, functions: FuncInfo[]): GoStart[] {
-  const helpers = goroutineHelpers(functions);
+export function collectGoStarts(root: Node, funcAt: (n: Node) => FuncInfo | undefined): GoStart[] {
+  const nodes = root.descendantsOfType(['go_statement', 'call_expression']).filter((n): n is Node => n !== null);
+  const helpers = goroutineHelpers(
+    nodes.filter((n) => n.type === 'go_statement'),
+    funcAt,
+  );
   const starts: GoStart[] = [];
-  walk(root, (n) => {
+  for (const n of nodes) {
     if (n.type === 'go_statement') {
       const call = n.namedChild(0);
       if (call?.type === 'call_expression') starts.push({ node: n, via: 'go', ...target(call.childForFieldName('function')) });
-      return;
+      continue;
     }
-    if (n.type !== 'call_expression') return;
-    const args = namedChildren(n.childForFieldName('arguments') ?? n).filter((a) => a.type !== 'comment');
-    const name = calleeName(n);
     const fn = n.childForFieldName('function');
-    if (name === 'Go' && fn?.type === 'selector_expression' && args.length === 1 && args[0].type === 'func_literal') {
+    const isGroupGo = fn?.type === 'selector_expression' && calleeName(n) === 'Go';
+    const isHelper = fn?.type === 'identifier' && helpers.has(fn.text);
+    if (!isGroupGo && !isHelper) continue;
+    const args = namedChildren(n.childForFieldName('arguments') ?? n).filter((a) => a.type !== 'comment');
+    if (isGroupGo && args.length === 1 && args[0].type === 'func_literal') {
       starts.push({ node: n, via: 'group', literal: args[0] });
-    } else if (fn?.type === 'identifier' && helpers.has(fn.text)) {
-      const arg = args[helpers.get(fn.text)!];
+    } else if (isHelper) {
+      const arg = args[helpers.get(fn!.text)!];
       if (arg) starts.push({ node: n, via: 'helper', ...target(arg) });
     }
-  });
+  }
   return starts;
 }
 

@@ -2,9 +2,9 @@
 // a ticker channel (Ticker.Stop never closes C, so the range never ends), or a loop with a
 // condition. For each: whether it waits on channels, and its ways out.
 import type { Node } from 'web-tree-sitter';
-import { loopExits, type Exit } from './exits';
+import { loopExits, type Exit, type LoopExits } from './exits';
 import type { FuncInfo } from './functions';
-import { firstChildOfType, receiveOperand, statementsOf, walk, walkOwnCode } from './syntax';
+import { firstChildOfType, receiveOperand, statementsOf } from './syntax';
 
 export type LoopForm = 'infinite' | 'ticker-range' | 'range' | 'conditional';
 
@@ -12,43 +12,56 @@ export interface LoopInfo {
   node: Node;
   form: LoopForm;
   /** The innermost function the loop runs in. */
-  func: FuncInfo | undefined;
+  readonly func: FuncInfo | undefined;
   /** Selects, receives or sends in the loop's own code: the loop blocks on channels. */
-  waitsOnChannel: boolean;
+  readonly waitsOnChannel: boolean;
   /** The first `select` that is a direct statement of the loop body. */
-  firstSelect: Node | undefined;
+  readonly firstSelect: Node | undefined;
   /** The first direct statement of the body that receives (`<-ch`, `v := <-ch`, `v, ok = <-ch`). */
-  firstReceive: Node | undefined;
+  readonly firstReceive: Node | undefined;
   /** The range expression of a range loop. */
   rangeOver: Node | undefined;
-  exits: Exit[];
-  trappedBreaks: Node[];
+  readonly exits: Exit[];
+  readonly trappedBreaks: Node[];
 }
 
+/** Every loop of the file. Details beyond the loop's form are computed on first use. */
 export function collectLoops(root: Node, funcAt: (node: Node) => FuncInfo | undefined): LoopInfo[] {
-  const loops: LoopInfo[] = [];
-  walk(root, (node) => {
-    if (node.type === 'for_statement') loops.push(describeLoop(node, funcAt(node)));
-  });
-  return loops;
+  return root.descendantsOfType('for_statement').flatMap((node) => (node ? [describeLoop(node, funcAt)] : []));
 }
 
-function describeLoop(node: Node, func: FuncInfo | undefined): LoopInfo {
-  const range = firstChildOfType(node, 'range_clause');
-  const rangeOver = range?.childForFieldName('right') ?? undefined;
+function describeLoop(node: Node, funcAt: (node: Node) => FuncInfo | undefined): LoopInfo {
+  const rangeOver = firstChildOfType(node, 'range_clause')?.childForFieldName('right') ?? undefined;
   const body = node.childForFieldName('body');
-  const statements = statementsOf(body);
-  const { exits, trappedBreaks } = loopExits(node);
+  let func: FuncInfo | undefined | null = null;
+  let exits: LoopExits | undefined;
+  let statements: Node[] | undefined;
+  let waits: boolean | undefined;
+  const direct = () => (statements ??= statementsOf(body));
+  const exitInfo = () => (exits ??= loopExits(node));
   return {
     node,
     form: loopForm(node, rangeOver),
-    func,
-    waitsOnChannel: body ? blocksOnChannels(body) : false,
-    firstSelect: statements.find((s) => s.type === 'select_statement'),
-    firstReceive: statements.find(isReceiveStatement),
     rangeOver,
-    exits,
-    trappedBreaks,
+    get func() {
+      if (func === null) func = funcAt(node);
+      return func;
+    },
+    get waitsOnChannel() {
+      return (waits ??= body ? blocksOnChannels(body) : false);
+    },
+    get firstSelect() {
+      return direct().find((s) => s.type === 'select_statement');
+    },
+    get firstReceive() {
+      return direct().find(isReceiveStatement);
+    },
+    get exits() {
+      return exitInfo().exits;
+    },
+    get trappedBreaks() {
+      return exitInfo().trappedBreaks;
+    },
   };
 }
 
@@ -70,13 +83,16 @@ export function isTickerChannel(expr: Node): boolean {
 }
 
 function blocksOnChannels(body: Node): boolean {
-  let found = false;
-  walkOwnCode(body, (n) => {
-    if (found) return false;
-    if (n.type === 'select_statement' || n.type === 'send_statement' || receiveOperand(n)) found = true;
-    return !found;
-  });
-  return found;
+  const candidates = body.descendantsOfType(['select_statement', 'send_statement', 'unary_expression']);
+  return candidates.some(
+    (n) => n !== null && (n.type !== 'unary_expression' || receiveOperand(n) !== undefined) && !insideLiteral(n, body),
+  );
+}
+
+/** Is `node` inside a func literal nested in `within`? Such code runs in another frame. */
+function insideLiteral(node: Node, within: Node): boolean {
+  for (let p = node.parent; p && p.id !== within.id; p = p.parent) if (p.type === 'func_literal') return true;
+  return false;
 }
 
 /** A statement whose value comes from a receive: `<-ch`, `v := <-ch`, `v, ok = <-ch`. */

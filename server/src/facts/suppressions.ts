@@ -2,7 +2,7 @@
 // `//nolint:goleash` / `//nolint:RULE[,RULE]` and bare `//nolint`. A comment covers its own line
 // and, when it stands alone on its line, the next one; above a function it covers the function.
 import type { Node } from 'web-tree-sitter';
-import { FUNCTION_TYPES, walk } from './syntax';
+import { FUNCTION_TYPES } from './syntax';
 
 export const ALL_RULES = '*';
 
@@ -29,16 +29,16 @@ export function parseSuppression(text: string): Set<string> | undefined {
 
 export function collectSuppressions(root: Node, lines: readonly string[]): Suppression[] {
   const out: Suppression[] = [];
-  walk(root, (n) => {
-    if (n.type !== 'comment') return;
+  for (const n of root.descendantsOfType('comment')) {
+    if (!n) continue;
     const rules = parseSuppression(n.text);
-    if (!rules) return;
+    if (!rules) continue;
     const row = n.startPosition.row;
     const alone = (lines[row] ?? '').slice(0, n.startPosition.column).trim() === '';
     const next = alone ? nextCodeNode(n) : undefined;
     const lastLine = next && FUNCTION_TYPES.has(next.type) ? next.endPosition.row : alone ? row + 1 : row;
     out.push({ rules, comment: n, firstLine: row, lastLine });
-  });
+  }
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Type declarations of a file and the zero value of a type written as text. Without a type
 // checker, a type declared elsewhere is unknown: `*new(T)` is its zero value whatever T is.
 import type { Node } from 'web-tree-sitter';
-import { namedChildren, walk } from './syntax';
+import { namedChildren } from './syntax';
 
 export interface TypeDecl {
   name: string;
@@ -11,13 +11,11 @@ export interface TypeDecl {
 
 export function collectTypeDecls(root: Node): Map<string, TypeDecl> {
   const decls = new Map<string, TypeDecl>();
-  walk(root, (n) => {
-    if (n.type !== 'type_spec' && n.type !== 'type_alias') return;
-    const name = n.childForFieldName('name')?.text;
-    const type = n.childForFieldName('type');
+  for (const n of root.descendantsOfType(['type_spec', 'type_alias'])) {
+    const name = n?.childForFieldName('name')?.text;
+    const type = n?.childForFieldName('type');
     if (name && type) decls.set(name, { name, type });
-    return false;
-  });
+  }
   return decls;
 }
 

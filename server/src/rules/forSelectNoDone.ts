@@ -32,8 +32,8 @@ export const forSelectNoDone: Rule = {
 };
 
 function neverEnds(loop: LoopInfo): boolean {
-  if (loop.exits.length > 0) return false;
-  return (loop.form === 'infinite' && loop.waitsOnChannel) || loop.form === 'ticker-range';
+  const blocks = loop.form === 'ticker-range' || (loop.form === 'infinite' && loop.waitsOnChannel);
+  return blocks && loop.exits.length === 0; // exits last: the costliest question
 }
 
 /** A loop inside another leaky loop is the one that never ends; report it, not its host. */
