@@ -47,11 +47,42 @@ describe('DocumentTrees', () => {
       const doc = docs.change('file:///a.go', version, [change])!;
       expect(doc.document.getText()).toBe(text);
       const expected = fresh.parse(text)!;
-      expect(doc.tree.rootNode.toString(), `seed ${seed}, version ${version}`).toBe(expected.rootNode.toString());
+      const where = `seed ${seed}, version ${version}`;
+      // The edited tree covers exactly the new text, and its tokens sit on the right characters.
+      expect(doc.tree.rootNode.endIndex, where).toBe(text.length);
+      for (const id of doc.tree.rootNode.descendantsOfType('identifier')) {
+        if (id!.isMissing) continue; // zero-width tokens invented by error recovery
+        expect(id!.text, where).toMatch(/^[\p{L}_][\p{L}\p{N}_]*$/u);
+        const p = doc.document.positionAt(id!.startIndex);
+        expect({ row: id!.startPosition.row, column: id!.startPosition.column }, where).toEqual({ row: p.line, column: p.character });
+      }
+      // Error recovery may legitimately differ on broken text; valid text must give the same tree.
+      if (!expected.rootNode.hasError) expect(doc.tree.rootNode.toString(), where).toBe(expected.rootNode.toString());
       expected.delete();
     }
     docs.closeAll();
     expect(docs.size).toBe(0);
+  });
+
+  it('typing a function character by character gives the fresh tree whenever the text is valid', () => {
+    const docs = new DocumentTrees(parser);
+    const typed = '\nfunc (w *W) stop() {\n\tclose(w.done)\n}\n';
+    let text = SAMPLE;
+    docs.open('file:///t.go', 'go', 1, text);
+    let compared = 0;
+    for (let i = 0; i < typed.length; i++) {
+      const at = positionAt(text, text.length);
+      text += typed[i];
+      const doc = docs.change('file:///t.go', i + 2, [{ range: { start: at, end: at }, text: typed[i] }])!;
+      const expected = fresh.parse(text)!;
+      if (!expected.rootNode.hasError) {
+        compared++;
+        expect(doc.tree.rootNode.toString()).toBe(expected.rootNode.toString());
+      }
+      expected.delete();
+    }
+    expect(compared).toBeGreaterThan(0);
+    docs.closeAll();
   });
 
   it('applies several changes of one notification in order', () => {
