@@ -106,11 +106,15 @@ function runContext(file: FileFacts, func: FuncInfo): RunContext {
   return { goroutine: starts.length > 0, deliberate, starts };
 }
 
-/** Code of main() or init() in package main: the loop is the program. */
+/**
+ * Code that runs once per process: init() of any package, main() of package main. A loop
+ * there, or in a goroutine started there, is a singleton that lives with the process.
+ */
 function isProcessLifetime(file: FileFacts, func: FuncInfo | undefined): boolean {
   let top = func;
   while (top?.parent) top = top.parent;
-  return file.packageName === 'main' && top?.kind === 'function' && (top.declName === 'main' || top.declName === 'init');
+  if (top?.kind !== 'function') return false;
+  return top.declName === 'init' || (top.declName === 'main' && file.packageName === 'main');
 }
 
 /** A goroutine started inside `once.Do(func() { … })` is a deliberate singleton. */
