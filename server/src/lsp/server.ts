@@ -53,6 +53,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onDidOpenTextDocument(({ textDocument: d }) => {
     if (!trees) return;
+    if (typeof d?.uri !== 'string' || typeof d.text !== 'string') {
+      connection.console.warn('goleash: ignoring a didOpen without a uri and text');
+      return;
+    }
     if (!checkSource(Buffer.from(d.text.slice(0, 8192)), DEFAULT_MAX_FILE_BYTES).ok || d.text.length > DEFAULT_MAX_FILE_BYTES) {
       connection.console.info(`goleash: not analysing ${d.uri}: binary or over ${DEFAULT_MAX_FILE_BYTES} bytes`);
       return;
@@ -128,11 +132,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const uri = params.textDocument.uri;
     const analysed = results.get(uri);
     if (!analysed) return [];
-    const wanted = params.context.only;
+    const wanted = params.context?.only;
     if (wanted && !wanted.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`) || k === CodeActionKind.Empty)) return [];
+    // Clients echo diagnostics back imperfectly (Neovim 0.7 drops their ranges): match what is usable.
+    const echoed = (params.context?.diagnostics ?? []).filter((d) => d?.range?.start && d.range.end);
     const actions: CodeAction[] = [];
     for (const finding of analysed.findings) {
-      const diagnostic = params.context.diagnostics.find((d) => sameFinding(d, finding)) ?? (overlaps(finding, params) ? toDiagnostic(uri, finding) : undefined);
+      const diagnostic = echoed.find((d) => sameFinding(d, finding)) ?? (overlaps(finding, params) ? toDiagnostic(uri, finding) : undefined);
       if (diagnostic) actions.push(...toCodeActions(uri, analysed.version, finding, diagnostic, versionedEdits));
     }
     return actions;
@@ -145,6 +151,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 function overlaps(finding: Finding, params: CodeActionParams): boolean {
   const a = finding.range;
   const b = params.range;
+  if (!b?.start || !b.end) return false;
   const before = (p: { line: number; character: number }, q: { line: number; character: number }) => p.line < q.line || (p.line === q.line && p.character < q.character);
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
