@@ -43,8 +43,10 @@ function failsAt(report: LintReport, failOn: LintOptions['failOn']): boolean {
 function ruleSettings(pairs: string[]) {
   const raw: Record<string, string> = {};
   for (const pair of pairs) {
-    const [id, value] = pair.split('=');
-    if (!id || !value) throw new UsageError(`--rule ${pair}: expected RULE=SEVERITY (e.g. for-select-no-done=error or =off)`);
+    const eq = pair.indexOf('=');
+    const id = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    if (eq <= 0 || !value) throw new UsageError(`--rule ${pair}: expected RULE=SEVERITY (e.g. for-select-no-done=error or =off)`);
     raw[id] = value;
   }
   const { settings, problems } = parseRuleSettings(raw, '--rule');

@@ -2,7 +2,7 @@
 // files), or `dir/...` (recursively, skipping vendor/, testdata/ and names starting with . or _).
 // Symbolic links to directories are not followed, so a link cannot lead out of the tree or loop.
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export class PathError extends Error {}
 
@@ -14,11 +14,13 @@ function skippedDir(name: string): boolean {
 
 /** Go files named by the arguments, in a stable order, each once. */
 export function expandPaths(args: readonly string[]): string[] {
-  const files = new Set<string>();
+  // Keyed by absolute path, so `top.go`, `./top.go` and `$PWD/top.go` are one file; the first
+  // spelling is the one reported.
+  const files = new Map<string, string>();
   for (const arg of args.length > 0 ? args : ['.']) {
-    for (const f of expandOne(arg)) files.add(f);
+    for (const f of expandOne(arg)) if (!files.has(resolve(f))) files.set(resolve(f), f);
   }
-  return [...files];
+  return [...files.values()];
 }
 
 function expandOne(arg: string): string[] {

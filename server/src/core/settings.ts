@@ -39,7 +39,7 @@ export function parseRuleSettings(raw: unknown, where = 'rules'): SettingsResult
     }
     const setting = toSetting(value);
     if (setting === undefined) {
-      problems.push(`${where}.${id}: expected one of ${RULE_SETTINGS.join(', ')}, true or false, got ${JSON.stringify(value)}`);
+      problems.push(`${where}.${id}: expected one of ${RULE_SETTINGS.join(', ')} (or info), true or false, got ${JSON.stringify(value)}`);
       continue;
     }
     if (setting !== 'default') rules[id] = setting;
@@ -48,8 +48,10 @@ export function parseRuleSettings(raw: unknown, where = 'rules'): SettingsResult
 }
 
 function toSetting(value: unknown): RuleSetting | 'default' | undefined {
-  if (value === true) return 'default';
-  if (value === false) return 'off';
+  // Strings too: the command line and some editors' settings carry everything as text.
+  if (value === true || value === 'true') return 'default';
+  if (value === false || value === 'false') return 'off';
+  if (value === 'info') return 'information';
   if (typeof value === 'string' && (RULE_SETTINGS as readonly string[]).includes(value)) return value as RuleSetting;
   return undefined;
 }

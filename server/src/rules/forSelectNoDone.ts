@@ -25,7 +25,7 @@ export const forSelectNoDone: Rule = {
   check(file) {
     if (file.loops.length === 0) return [];
     const leaky = file.loops.filter(neverEnds);
-    return outermostOnly(leaky)
+    return innermostPerFunction(leaky)
       .map((loop) => findingFor(file, loop))
       .filter((f): f is Finding => f !== undefined);
   },
@@ -36,10 +36,20 @@ function neverEnds(loop: LoopInfo): boolean {
   return blocks && loop.exits.length === 0; // exits last: the costliest question
 }
 
-/** A loop inside another leaky loop is the one that never ends; report it, not its host. */
-function outermostOnly(loops: LoopInfo[]): LoopInfo[] {
+/**
+ * A leaky loop nested in another leaky loop of the same function is the one that never ends:
+ * report it, not its host. A loop in a goroutine started inside the host is a leak of its own.
+ */
+function innermostPerFunction(loops: LoopInfo[]): LoopInfo[] {
   return loops.filter(
-    (outer) => !loops.some((inner) => inner !== outer && inner.node.startIndex > outer.node.startIndex && inner.node.endIndex <= outer.node.endIndex),
+    (outer) =>
+      !loops.some(
+        (inner) =>
+          inner !== outer &&
+          inner.node.startIndex > outer.node.startIndex &&
+          inner.node.endIndex <= outer.node.endIndex &&
+          inner.func?.node.id === outer.func?.node.id,
+      ),
   );
 }
 
