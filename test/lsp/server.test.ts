@@ -1,11 +1,15 @@
 // End to end over stdio: the built server, a real JSON-RPC client, the whole edit loop.
+import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createProtocolConnection, IPCMessageReader, IPCMessageWriter, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, InitializeResult, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, startClient, type TestClient } from './client';
 
 const URI = 'file:///work/example/watcher.go';
+const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
 const LEAKY = `package watcher
 
 import "context"
@@ -193,5 +197,23 @@ describe.skipIf(!existsSync(CLI))('language server robustness', () => {
     });
     expect(actions.find((a) => a.isPreferred)?.title).toBe('Return when ctx is done');
     expect(client.process.exitCode).toBeNull();
+  });
+});
+
+describe.skipIf(!existsSync(SERVER))('dist/server.js over Node IPC (how VS Code starts it)', () => {
+  it('initializes and publishes the diagnostic', async () => {
+    const child = fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    const published = new Promise<PublishDiagnosticsParams>((resolve) => connection.onNotification('textDocument/publishDiagnostics', resolve));
+    connection.listen();
+    try {
+      await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+      await connection.sendNotification('initialized', {});
+      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'go', version: 1, text: LEAKY } });
+      expect((await published).diagnostics.map((d) => d.code)).toEqual(['for-select-no-done']);
+    } finally {
+      connection.dispose();
+      child.kill();
+    }
   });
 });

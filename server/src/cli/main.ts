@@ -70,9 +70,9 @@ function listRules(): number {
   return EXIT.clean;
 }
 
-async function serve(): Promise<number> {
-  const { startServer } = await import('../lsp/server');
-  startServer();
+async function serve(options: { nodeIpc?: boolean }): Promise<number> {
+  const { startServer, connectionFor } = await import('../lsp/server');
+  startServer(connectionFor(options.nodeIpc ? 'node-ipc' : 'stdio'));
   return new Promise<number>(() => {}); // runs until the client disconnects
 }
 
@@ -98,10 +98,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('lsp')
     .description('run the language server (for editors)')
     .option('--stdio', 'talk LSP over stdin/stdout (the default)')
-    .option('--node-ipc', 'talk LSP over Node IPC (VS Code)')
-    .option('--socket <port>', 'talk LSP over a TCP socket on localhost')
-    .option('--clientProcessId <pid>', 'the editor process to watch')
-    .action(async () => setExit(await serve()));
+    .option('--node-ipc', 'talk LSP over Node IPC (when started by VS Code)')
+    .option('--clientProcessId <pid>', 'the editor process; the server exits when it does')
+    .action(async (options: { nodeIpc?: boolean }) => setExit(await serve(options)));
   return program;
 }
 

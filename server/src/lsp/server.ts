@@ -4,6 +4,10 @@
 import {
   CodeActionKind,
   createConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  StreamMessageReader,
+  StreamMessageWriter,
   ProposedFeatures,
   TextDocumentSyncKind,
   type CodeAction,
@@ -28,6 +32,12 @@ export const DEBOUNCE_MS = 40;
 interface Analysed {
   version: number;
   findings: Finding[];
+}
+
+/** A connection over an explicit transport (the `goleash lsp` command's flags). */
+export function connectionFor(transport: 'stdio' | 'node-ipc'): Connection {
+  if (transport === 'node-ipc') return createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process));
+  return createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
 }
 
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
