@@ -25,10 +25,6 @@ export function namedChildren(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null);
 }
 
-export function childrenOfType(node: Node, type: string): Node[] {
-  return namedChildren(node).filter((c) => c.type === type);
-}
-
 export function firstChildOfType(node: Node, type: string): Node | undefined {
   return namedChildren(node).find((c) => c.type === type);
 }
@@ -62,12 +58,6 @@ export function walkOwnCode(node: Node, visit: (n: Node) => boolean | void): voi
   });
 }
 
-/** The nearest ancestor (not the node itself) that is a function declaration, method or literal. */
-export function enclosingFunction(node: Node): Node | undefined {
-  for (let p = node.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) return p;
-  return undefined;
-}
-
 /** `pkg.Name` or `x.y.Name` for a call's function, `name` for a plain call, undefined otherwise. */
 export function calleeText(call: Node): string | undefined {
   const fn = call.childForFieldName('function');
@@ -90,11 +80,6 @@ export function calleeReceiver(call: Node): Node | undefined {
   const fn = call.childForFieldName('function');
   if (fn?.type !== 'selector_expression') return undefined;
   return fn.childForFieldName('operand') ?? undefined;
-}
-
-/** True when a node or any descendant is a parse error: fixes are not offered inside broken code. */
-export function hasError(node: Node): boolean {
-  return node.hasError;
 }
 
 /** The leading whitespace of the line a node starts on. */

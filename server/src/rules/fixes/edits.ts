@@ -13,10 +13,6 @@ export function insertAt(position: Position, newText: string): TextEdit {
   return { range: { start: position, end: position }, newText };
 }
 
-export function replaceNode(node: Node, newText: string): TextEdit {
-  return { range: { start: pointOf(node), end: pointOf(node, true) }, newText };
-}
-
 /** `//goleash:ignore RULE` on its own line above `node`, at the node's indentation. */
 export function ignoreCommentFix(rule: string, node: Node, lines: readonly string[]): Fix {
   const indent = indentOf(lines, node);
@@ -24,11 +20,6 @@ export function ignoreCommentFix(rule: string, node: Node, lines: readonly strin
     title: `Ignore ${rule} for this line`,
     edits: [insertAt({ line: node.startPosition.row, character: 0 }, `${indent}//goleash:ignore ${rule}\n`)],
   };
-}
-
-/** Lines joined with newlines, each but the first prefixed with `indent`. */
-export function indentLines(first: string, rest: readonly string[], indent: string): string {
-  return [first, ...rest.map((l) => (l === '' ? '' : indent + l))].join('\n');
 }
 
 /** Adds one tab to every non-empty line of a block of source text. */
