@@ -1,44 +1,72 @@
-// The fixture harness, written once: every `test/fixtures/<rule>/*.go` is analysed alone with
-// only that rule, findings are matched against its `// want` comments, and `<file>.golden`
-// holds the file after applying each finding's first fix.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The fixture harness, written once. Under `test/fixtures/<rule>/`, each `.go` file is a package
+// of its own and each subdirectory is a multi-file package. Every file is analysed with only
+// that rule, with its package in view; findings are matched against the file's `// want`
+// comments, and `<file>.golden` holds the file after applying each finding's first fix.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Parser } from 'web-tree-sitter';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analyzer } from '../../server/src/core/analyzer';
+import { analyzeFile } from '../../server/src/core/analyze';
+import { goFilesOf, groupPackages, parseFacts } from '../../server/src/core/packages';
 import { findRule } from '../../server/src/rules';
 import type { Finding } from '../../server/src/rules/types';
 import { parseWants, type Want } from './wants';
 
 export const FIXTURES_DIR = join(__dirname, '..', 'fixtures');
 
-export interface FixtureCase {
-  rule: string;
-  file: string;
+export interface FixtureFile {
   path: string;
   golden?: string;
 }
 
-export function fixtureCases(): FixtureCase[] {
+export interface FixturePackage {
+  rule: string;
+  /** The file or directory name under the rule's folder. */
+  name: string;
+  files: FixtureFile[];
+}
+
+function fixtureFile(path: string): FixtureFile {
+  return { path, golden: existsSync(`${path}.golden`) ? `${path}.golden` : undefined };
+}
+
+export function fixturePackages(): FixturePackage[] {
   if (!existsSync(FIXTURES_DIR)) return [];
   return readdirSync(FIXTURES_DIR, { withFileTypes: true })
     .filter((d) => d.isDirectory())
-    .flatMap((d) =>
-      readdirSync(join(FIXTURES_DIR, d.name))
-        .filter((f) => f.endsWith('.go'))
+    .flatMap((d) => {
+      const ruleDir = join(FIXTURES_DIR, d.name);
+      return readdirSync(ruleDir)
         .sort()
-        .map((file) => {
-          const path = join(FIXTURES_DIR, d.name, file);
-          return { rule: d.name, file, path, golden: existsSync(`${path}.golden`) ? `${path}.golden` : undefined };
-        }),
-    );
+        .flatMap((name): FixturePackage[] => {
+          const path = join(ruleDir, name);
+          if (statSync(path).isDirectory()) return [{ rule: d.name, name, files: goFilesOf(path).map(fixtureFile) }];
+          return name.endsWith('.go') ? [{ rule: d.name, name, files: [fixtureFile(path)] }] : [];
+        });
+    });
 }
 
-export async function analyzeFixture(analyzer: Analyzer, c: FixtureCase, text = readFileSync(c.path, 'utf8')): Promise<Finding[]> {
-  const rule = findRule(c.rule);
-  if (!rule) throw new Error(`fixture folder ${c.rule} names no registered rule`);
-  const { findings, failures } = analyzer.analyzeText(c.path, text, { rules: [rule] });
-  if (failures.length > 0) throw failures[0].error;
-  return findings;
+export function allFixtureFiles(): (FixtureFile & { rule: string })[] {
+  return fixturePackages().flatMap((p) => p.files.map((f) => ({ ...f, rule: p.rule })));
+}
+
+/** Findings per file of a fixture package, analysed with the fixture's rule only. */
+export function analyzePackage(parser: Parser, pkg: FixturePackage, texts = new Map<string, string>()): Map<string, Finding[]> {
+  const rule = findRule(pkg.rule);
+  if (!rule) throw new Error(`fixture folder ${pkg.rule} names no registered rule`);
+  const facts = pkg.files.map((f) => parseFacts(parser, f.path, texts.get(f.path) ?? readFileSync(f.path, 'utf8')));
+  try {
+    const packages = groupPackages(facts);
+    const out = new Map<string, Finding[]>();
+    for (const file of facts) {
+      const { findings, failures } = analyzeFile(file, packages.get(file)!, { rules: [rule] });
+      if (failures.length > 0) throw failures[0].error;
+      out.set(file.path, findings);
+    }
+    return out;
+  } finally {
+    for (const f of facts) f.tree.delete();
+  }
 }
 
 export interface Mismatch {
@@ -63,6 +91,10 @@ export function applyFirstFixes(text: string, findings: Finding[]): string {
   const doc = TextDocument.create('file:///fixture.go', 'go', 0, text);
   const edits = findings.flatMap((f) => f.fixes[0]?.edits ?? []);
   return TextDocument.applyEdits(doc, edits);
+}
+
+export function displayName(path: string): string {
+  return relative(FIXTURES_DIR, path);
 }
 
 export { parseWants };

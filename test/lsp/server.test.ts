@@ -1,7 +1,9 @@
 // End to end over stdio: the built server, a real JSON-RPC client, the whole edit loop.
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createProtocolConnection, IPCMessageReader, IPCMessageWriter, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, InitializeResult, TextDocumentEdit } from 'vscode-languageserver-protocol';
@@ -169,6 +171,34 @@ describe.skipIf(!existsSync(CLI))('language server over stdio', () => {
     const got = client.nextDiagnostics(URI);
     await open(client, LEAKY);
     expect((await got).diagnostics).toHaveLength(1);
+  });
+});
+
+describe.skipIf(!existsSync(CLI))('the package around an open file', () => {
+  it('sees goroutine starts and closes in other files of the directory, on disk and in open buffers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goleash-pkg-'));
+    const fixtures = join(__dirname, '..', 'fixtures', 'for-select-no-done', 'crossfile');
+    for (const f of ['start.go', 'stop.go']) copyFileSync(join(fixtures, f), join(dir, f));
+    const watcher = readFileSync(join(fixtures, 'watcher.go'), 'utf8');
+    const uri = pathToFileURL(join(dir, 'watcher.go')).href;
+    try {
+      client = startClient();
+      await initialize(client);
+      const first = client.nextDiagnostics(uri);
+      await open(client, watcher, uri);
+      const [d] = (await first).diagnostics;
+      expect(d.message).toMatch(/^goroutine loop in \(\*Watcher\)\.loop has no exit/);
+      const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+      expect(actions.find((a) => a.isPreferred)?.title).toBe('Return when w.quit is closed');
+
+      // An unsaved edit to start.go that no longer starts the goroutine changes the message in watcher.go.
+      const startUri = pathToFileURL(join(dir, 'start.go')).href;
+      const after = client.nextDiagnostics(uri, (p) => p.diagnostics[0]?.message.startsWith('loop in'));
+      await open(client, readFileSync(join(dir, 'start.go'), 'utf8').replace('go w.loop()', 'w.loop()'), startUri);
+      expect((await after).diagnostics[0].message).toMatch(/^loop in \(\*Watcher\)\.loop has no exit/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -5,13 +5,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { fixtureCases } from '../harness/fixtures';
+import { allFixtureFiles, fixturePackages } from '../harness/fixtures';
 
 const goVersion = spawnSync('go', ['version'], { encoding: 'utf8' });
 const hasGo = goVersion.status === 0;
 if (!hasGo) console.warn('skipping Go toolchain checks of fixtures: `go` is not on PATH');
 
-const cases = fixtureCases();
+const cases = allFixtureFiles();
 
 /** Imports of a Go file; standard-library paths have no dot in their first element. */
 function importsOnlyStdlib(text: string): boolean {
@@ -26,12 +26,14 @@ describe.skipIf(!hasGo)(`fixtures are valid Go (${hasGo ? goVersion.stdout.trim(
     expect(out.trim()).toBe('');
   });
 
-  it('go vet accepts every standard-library-only fixture', () => {
+  it('go vet accepts every standard-library-only fixture package', () => {
     const env = { ...process.env, GO111MODULE: 'off', GOPATH: tmpdir(), GOFLAGS: '' };
     const failures: string[] = [];
-    for (const c of cases.filter((x) => importsOnlyStdlib(readFileSync(x.path, 'utf8')))) {
-      const r = spawnSync('go', ['vet', c.path], { encoding: 'utf8', env });
-      if (r.status !== 0) failures.push(`${c.rule}/${c.file}:\n${r.stderr}`);
+    for (const pkg of fixturePackages()) {
+      const paths = pkg.files.map((f) => f.path);
+      if (!paths.every((p) => importsOnlyStdlib(readFileSync(p, 'utf8')))) continue;
+      const r = spawnSync('go', ['vet', ...paths], { encoding: 'utf8', env });
+      if (r.status !== 0) failures.push(`${pkg.rule}/${pkg.name}:\n${r.stderr}`);
     }
     expect(failures).toEqual([]);
   }, 180_000);

@@ -1,7 +1,12 @@
-// `goleash lint`: read each file, analyse it, collect what was found and what was skipped.
-import { readFileSync } from 'node:fs';
+// `goleash lint`: analyse the named files directory by directory. Each file is analysed with its
+// whole package in view — the other .go files of its directory with the same package clause,
+// named on the command line or not — and findings are reported for the named files only.
+import { dirname, resolve } from 'node:path';
 import type { Settings } from '../core/settings';
-import { Analyzer, checkSource } from '../core/analyzer';
+import { analyzeFile } from '../core/analyze';
+import { goFilesOrNone, groupPackages, parseFacts, readSource } from '../core/packages';
+import type { FileFacts } from '../facts/fileFacts';
+import { createGoParser } from '../parse/grammar';
 import type { Finding } from '../rules/types';
 
 export interface FileReport {
@@ -19,26 +24,42 @@ export interface LintReport {
 }
 
 export async function lintFiles(paths: readonly string[], settings: Settings): Promise<LintReport> {
-  const analyzer = await Analyzer.create();
+  const parser = await createGoParser();
   const report: LintReport = { files: [], skipped: [], failures: [] };
-  for (const path of paths) {
-    let bytes: Uint8Array;
+  for (const [dir, requested] of byDirectory(paths)) {
+    const wanted = new Set(requested);
+    const requestedAbs = new Set(requested.map((p) => resolve(p)));
+    const siblings = goFilesOrNone(dir).filter((p) => !requestedAbs.has(resolve(p)));
+    const facts: FileFacts[] = [];
     try {
-      bytes = readFileSync(path);
-    } catch (err) {
-      report.skipped.push({ path, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
-      continue;
+      for (const path of [...requested, ...siblings]) {
+        const source = readSource(path);
+        if (source.ok) facts.push(parseFacts(parser, path, source.text));
+        else if (wanted.has(path)) report.skipped.push({ path, reason: source.reason });
+      }
+      const packages = groupPackages(facts);
+      for (const file of facts.filter((f) => wanted.has(f.path))) {
+        const { findings, failures } = analyzeFile(file, packages.get(file)!, { settings });
+        report.files.push({ path: file.path, text: file.text, findings });
+        for (const f of failures) report.failures.push({ path: file.path, rule: f.rule, message: f.error.message });
+      }
+    } finally {
+      for (const f of facts) f.tree.delete();
     }
-    const source = checkSource(bytes);
-    if (!source.ok) {
-      report.skipped.push({ path, reason: source.reason });
-      continue;
-    }
-    const { findings, failures } = analyzer.analyzeText(path, source.text, { settings });
-    report.files.push({ path, text: source.text, findings });
-    for (const f of failures) report.failures.push({ path, rule: f.rule, message: f.error.message });
   }
   return report;
+}
+
+/** Paths grouped by directory, in the order first seen. */
+function byDirectory(paths: readonly string[]): Map<string, string[]> {
+  const dirs = new Map<string, string[]>();
+  for (const p of paths) {
+    const d = dirname(p);
+    const list = dirs.get(d);
+    if (list) list.push(p);
+    else dirs.set(d, [p]);
+  }
+  return dirs;
 }
 
 export function allFindings(report: LintReport): { path: string; finding: Finding }[] {

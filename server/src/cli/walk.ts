@@ -3,6 +3,7 @@
 // Symbolic links to directories are not followed, so a link cannot lead out of the tree or loop.
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { goFilesOf } from '../core/packages';
 
 export class PathError extends Error {}
 
@@ -37,14 +38,7 @@ function expandOne(arg: string): string[] {
     return [base];
   }
   if (!stat.isDirectory()) throw new PathError(`${base}: not a file or directory`);
-  return recursive ? goFilesUnder(base) : goFilesIn(base);
-}
-
-function goFilesIn(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.go') && !e.name.startsWith('.') && !e.name.startsWith('_'))
-    .map((e) => join(dir, e.name))
-    .sort();
+  return recursive ? goFilesUnder(base) : goFilesOf(base);
 }
 
 function goFilesUnder(root: string): string[] {
@@ -52,7 +46,7 @@ function goFilesUnder(root: string): string[] {
   const stack = [root];
   while (stack.length > 0) {
     const dir = stack.pop()!;
-    out.push(...goFilesIn(dir));
+    out.push(...goFilesOf(dir));
     const subdirs = readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isDirectory() && !skippedDir(e.name))
       .map((e) => join(dir, e.name))

@@ -1,9 +1,11 @@
 // The plain data rules ask about one file. Each fact is computed on first use and kept, so a
 // rule that never asks about goroutines costs nothing for them, and two rules asking share it.
 import type { Node, Tree } from 'web-tree-sitter';
+import { collectChannels, type ChannelFacts } from './channels';
 import { collectFunctions, innermostFunction, type FuncInfo } from './functions';
 import { collectGoStarts, type GoStart } from './goroutines';
 import { collectLoops, type LoopInfo } from './loops';
+import { Scopes, type GoSymbol } from './scopes';
 import { collectSuppressions, type Suppression } from './suppressions';
 import { collectTypeDecls, type TypeDecl } from './types';
 
@@ -50,6 +52,16 @@ export class FileFacts {
     return this.once('types', () => collectTypeDecls(this.root));
   }
 
+  get scopes(): Scopes {
+    return this.once('scopes', () => new Scopes(this.root, this.functions, (n) => this.functionAt(n)));
+  }
+
+  get channels(): ChannelFacts {
+    return this.once('channels', () =>
+      collectChannels(this.path, this.root, this.scopes, (n) => this.functionAt(n), (s) => structTypeOf(s)),
+    );
+  }
+
   get suppressions(): Suppression[] {
     return this.once('suppressions', () => collectSuppressions(this.root, this.lines));
   }
@@ -73,4 +85,20 @@ export class FileFacts {
     if (!this.cache.has(key)) this.cache.set(key, compute());
     return this.cache.get(key) as T;
   }
+}
+
+/**
+ * The struct type a variable holds, when the syntax shows it: a receiver or parameter of type
+ * `T`/`*T`, `x := &T{…}`, `x := T{…}`, `var x T`. Qualified and generic types keep their text.
+ */
+export function structTypeOf(s: GoSymbol): string | undefined {
+  const written = s.type?.replace(/^\*/, '').replace(/\[.*\]$/, '');
+  if (written && /^[\w.]+$/.test(written)) return written;
+  let value = s.value;
+  if (value?.type === 'unary_expression' && value.child(0)?.type === '&') value = value.childForFieldName('operand') ?? undefined;
+  if (value?.type === 'composite_literal') {
+    const type = value.childForFieldName('type')?.text;
+    if (type && /^[\w.]+$/.test(type)) return type;
+  }
+  return undefined;
 }

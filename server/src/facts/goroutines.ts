@@ -67,7 +67,7 @@ function target(fn: Node | null): Pick<GoStart, 'literal' | 'calleeName' | 'viaS
 }
 
 /** The starts that run function `f`: its literal node, or its declared name. */
-export function startsOf(f: FuncInfo, starts: GoStart[]): GoStart[] {
-  if (f.kind === 'literal') return starts.filter((s) => s.literal?.id === f.node.id);
-  return starts.filter((s) => s.calleeName === f.declName && (f.kind === 'method') === Boolean(s.viaSelector));
+export function startsOf<T extends { item: GoStart }>(f: FuncInfo, starts: T[]): T[] {
+  if (f.kind === 'literal') return starts.filter((s) => s.item.literal?.id === f.node.id);
+  return starts.filter((s) => s.item.calleeName === f.declName && (f.kind === 'method') === Boolean(s.item.viaSelector));
 }

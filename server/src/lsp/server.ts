@@ -16,7 +16,7 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { analyzeTree } from '../core/analyze';
+import { analyzeFile } from '../core/analyze';
 import { checkSource, DEFAULT_MAX_FILE_BYTES } from '../core/analyzer';
 import { createGoParser } from '../parse/grammar';
 import { DocumentTrees, type ParsedDocument } from '../parse/documents';
@@ -24,10 +24,13 @@ import type { Settings } from '../core/settings';
 import type { Finding } from '../rules/types';
 import { VERSION } from '../version';
 import { sameFinding, toCodeActions, toDiagnostic } from './convert';
+import { PackageCache } from './packages';
 import { SettingsCache } from './settings';
 
 /** Wait this long after a keystroke before analysing: a burst of typing costs one run. */
 export const DEBOUNCE_MS = 40;
+/** Other open files of the package are re-analysed once typing pauses for this long. */
+export const NEIGHBOUR_DEBOUNCE_MS = 400;
 
 interface Analysed {
   version: number;
@@ -46,10 +49,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const timers = new Map<string, NodeJS.Timeout>();
   const reportedFailures = new Set<string>();
   let trees: DocumentTrees | undefined;
+  let packages: PackageCache | undefined;
   let versionedEdits = false;
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
-    trees = new DocumentTrees(await createGoParser());
+    const parser = await createGoParser();
+    trees = new DocumentTrees(parser);
+    packages = new PackageCache(parser, trees);
     settings.supported = params.capabilities.workspace?.configuration === true;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
     return {
@@ -73,11 +79,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     trees.open(d.uri, d.languageId, d.version, d.text);
     schedule(d.uri, 0);
+    scheduleNeighbours(d.uri);
   });
 
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
     try {
-      if (trees?.change(textDocument.uri, textDocument.version, contentChanges)) schedule(textDocument.uri, DEBOUNCE_MS);
+      if (!trees?.change(textDocument.uri, textDocument.version, contentChanges)) return;
+      schedule(textDocument.uri, DEBOUNCE_MS);
+      scheduleNeighbours(textDocument.uri);
     } catch (err) {
       connection.console.error(`goleash: could not apply a change to ${textDocument.uri}: ${String(err)}`);
     }
@@ -87,7 +96,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     clearTimeout(timers.get(uri));
     timers.delete(uri);
     trees?.close(uri);
+    packages?.forget(uri);
     results.delete(uri);
+    scheduleNeighbours(uri);
     settings.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
@@ -102,7 +113,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onShutdown(() => {
     for (const t of timers.values()) clearTimeout(t);
     trees?.closeAll();
+    packages?.dispose();
   });
+
+  /** What one file closes or starts can change findings in the rest of its package. */
+  function scheduleNeighbours(uri: string): void {
+    for (const other of packages?.neighbours(uri) ?? []) schedule(other, NEIGHBOUR_DEBOUNCE_MS);
+  }
 
   function schedule(uri: string, delay: number): void {
     clearTimeout(timers.get(uri));
@@ -128,7 +145,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   function run(doc: ParsedDocument, analysis: Settings): Finding[] {
-    const { findings, failures } = analyzeTree(pathOf(doc.uri), doc.document.getText(), doc.tree, { settings: analysis });
+    const { file, pkg } = packages!.packageOf(doc);
+    const { findings, failures } = analyzeFile(file, pkg, { settings: analysis });
     for (const f of failures) {
       const key = `${f.rule}\u0000${doc.uri}`;
       if (reportedFailures.has(key)) continue;
@@ -164,13 +182,4 @@ function overlaps(finding: Finding, params: CodeActionParams): boolean {
   if (!b?.start || !b.end) return false;
   const before = (p: { line: number; character: number }, q: { line: number; character: number }) => p.line < q.line || (p.line === q.line && p.character < q.character);
   return !before(a.end, b.start) && !before(b.end, a.start);
-}
-
-/** A file path for a file: URI (rules look at names like `_test.go`); other schemes keep the URI. */
-function pathOf(uri: string): string {
-  try {
-    return uri.startsWith('file:') ? decodeURIComponent(new URL(uri).pathname) : uri;
-  } catch {
-    return uri;
-  }
 }

@@ -5,10 +5,12 @@ import type { FileFacts } from '../facts/fileFacts';
 import type { FuncInfo } from '../facts/functions';
 import type { LoopInfo } from '../facts/loops';
 import { contextInScope } from '../facts/context';
+import { structFields } from '../facts/types';
 import { startsOf, type GoStart } from '../facts/goroutines';
 import { calleeText, rangeOf, walkOwnCode } from '../facts/syntax';
 import { doneChannelFix, exitCaseEdits, zeroReturn } from './fixes/loopExit';
 import { ignoreCommentFix } from './fixes/edits';
+import type { PackageIndex } from '../index/packageIndex';
 import type { Finding, Fix, RelatedInfo, Rule } from './types';
 
 const ID = 'for-select-no-done';
@@ -22,11 +24,11 @@ export const forSelectNoDone: Rule = {
     'case that returns, and no call that ends the goroutine. The goroutine running it lives as long as the process: ' +
     'a goroutine leak each time it is started. Add a `case <-ctx.Done(): return`, or a done channel closed on shutdown.',
   defaultSeverity: 'warning',
-  check(file) {
+  check(file, pkg) {
     if (file.loops.length === 0) return [];
     const leaky = file.loops.filter(neverEnds);
     return innermostPerFunction(leaky)
-      .map((loop) => findingFor(file, loop))
+      .map((loop) => findingFor(file, pkg, loop))
       .filter((f): f is Finding => f !== undefined);
   },
 };
@@ -60,10 +62,10 @@ interface RunContext {
   starts: GoStart[];
 }
 
-function findingFor(file: FileFacts, loop: LoopInfo): Finding | undefined {
+function findingFor(file: FileFacts, pkg: PackageIndex, loop: LoopInfo): Finding | undefined {
   const func = loop.func;
   if (!func) return undefined;
-  const run = runContext(file, func);
+  const run = runContext(file, pkg, func);
   if (run.deliberate) return undefined;
   const forKeyword = rangeOf(loop.node);
   forKeyword.end = { line: forKeyword.start.line, character: forKeyword.start.character + 3 };
@@ -72,7 +74,7 @@ function findingFor(file: FileFacts, loop: LoopInfo): Finding | undefined {
     severity: isTestCode(file, func) ? 'information' : 'warning',
     range: forKeyword,
     message: messageFor(loop, func, run),
-    fixes: fixesFor(file, loop),
+    fixes: fixesFor(file, pkg, loop),
     related: relatedFor(loop, run),
   };
 }
@@ -92,13 +94,17 @@ function relatedFor(loop: LoopInfo, run: RunContext): RelatedInfo[] {
   return related;
 }
 
-function fixesFor(file: FileFacts, loop: LoopInfo): Fix[] {
+function fixesFor(file: FileFacts, pkg: PackageIndex, loop: LoopInfo): Fix[] {
   const fixes: Fix[] = [];
   const ctx = contextInScope(loop.node, loop.func, file.types);
+  const quit = ctx ? undefined : closedReceiverChannel(file, pkg, loop.func);
   if (ctx) {
     const edits = exitCaseEdits(file, loop, `${ctx}.Done()`, zeroReturn(file, loop.func, `${ctx}.Err()`));
     if (edits) fixes.push({ title: `Return when ${ctx} is done`, edits, isPreferred: true });
-  } else {
+  } else if (quit) {
+    const edits = exitCaseEdits(file, loop, quit, zeroReturn(file, loop.func, 'nil'));
+    if (edits) fixes.push({ title: `Return when ${quit} is closed`, edits, isPreferred: true });
+  } else if (!calledFromOtherFiles(file, pkg, loop.func)) {
     const done = doneChannelFix(file, loop);
     if (done) fixes.push(done);
   }
@@ -106,14 +112,46 @@ function fixesFor(file: FileFacts, loop: LoopInfo): Fix[] {
   return fixes;
 }
 
-function runContext(file: FileFacts, func: FuncInfo): RunContext {
-  const starts = startsOf(func, file.goStarts);
+/**
+ * A `chan struct{}` field of the method's receiver that the package closes somewhere (a Stop or
+ * Close method): the loop's owner already has a shutdown signal, it just does not listen to it.
+ */
+function closedReceiverChannel(file: FileFacts, pkg: PackageIndex, func: FuncInfo | undefined): string | undefined {
+  let method = func;
+  while (method?.parent) method = method.parent;
+  const recv = method?.receiver;
+  if (!recv?.name || recv.name === '_') return undefined;
+  for (const other of pkg.visibleFrom(file)) {
+    for (const [field, type] of structFields(other.types.get(recv.typeName))) {
+      if (!/^(<-)?chan struct\{\}$/.test(type.replace(/\s+/g, ' ').replace('struct {}', 'struct{}'))) continue;
+      const key = `field:${recv.typeName}.${field}`;
+      if (pkg.opsOnChannel(file, key).some((op) => op.item.kind === 'close')) return `${recv.name}.${field}`;
+    }
+  }
+  return undefined;
+}
+
+/** Does another file of the package call this function? Then a new parameter would break it. */
+function calledFromOtherFiles(file: FileFacts, pkg: PackageIndex, func: FuncInfo | undefined): boolean {
+  let named = func;
+  while (named?.kind === 'literal' && named.parent) named = named.parent;
+  if (!named?.declName) return false;
+  const call = new RegExp(`${named.kind === 'method' ? '\\.' : '\\b'}${named.declName}\\(`);
+  return pkg.files.some((other) => other !== file && call.test(other.text));
+}
+
+/** Where the loop's function runs: started as a goroutine anywhere in the package, and by whom. */
+function runContext(file: FileFacts, pkg: PackageIndex, func: FuncInfo): RunContext {
+  const located = startsOf(func, pkg.goStarts(file));
+  const starts = located.map((l) => l.item);
   const deliberate =
     isProcessLifetime(file, func) ||
-    (starts.length > 0 && starts.every((s) => isProcessLifetime(file, file.functionAt(s.node)))) ||
+    (located.length > 0 && located.every((l) => isProcessLifetime(l.file, l.file.functionAt(l.item.node)))) ||
     starts.some((s) => insideOnceDo(s)) ||
     relaysSignals(func);
-  return { goroutine: starts.length > 0, deliberate, starts };
+  // Related locations name lines of this file only; starts in other files are still counted.
+  const here = located.filter((l) => l.file === file).map((l) => l.item);
+  return { goroutine: starts.length > 0, deliberate, starts: here };
 }
 
 /**

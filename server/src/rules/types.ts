@@ -1,6 +1,7 @@
 // What a rule is and what it produces. Rules know nothing of LSP or the command line: ranges are
 // 0-based lines and UTF-16 columns (LSP's convention), and the front ends convert on output.
 import type { FileFacts } from '../facts/fileFacts';
+import type { PackageIndex } from '../index/packageIndex';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
@@ -50,5 +51,6 @@ export interface Rule {
   /** A few sentences: what it flags and why it matters. */
   docs: string;
   defaultSeverity: Severity;
-  check(file: FileFacts): Finding[];
+  /** Findings in `file`; `pkg` holds every file of its package (the file's directory), `file` included. */
+  check(file: FileFacts, pkg: PackageIndex): Finding[];
 }

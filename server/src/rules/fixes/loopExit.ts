@@ -5,7 +5,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FileFacts } from '../../facts/fileFacts';
 import type { FuncInfo } from '../../facts/functions';
 import type { LoopInfo } from '../../facts/loops';
-import { calleeName, indentOf, namedChildren, walk } from '../../facts/syntax';
+import { calleeName, indentOf, namedChildren, receiveOperand, statementsOf, walk } from '../../facts/syntax';
 import { zeroValue } from '../../facts/types';
 import type { Fix, TextEdit } from '../types';
 import { hasMultilineRawString, indentBlock, insertAt, pointOf } from './edits';
@@ -30,11 +30,31 @@ function caseLines(channel: string, ret: string): string[] {
 }
 
 function insertFirstCase(file: FileFacts, select: Node, channel: string, ret: string): TextEdit[] | undefined {
+  const existing = caseReceivingFrom(select, channel);
+  if (existing) return returnAtEndOfCase(file, select, existing, ret);
   const firstCase = namedChildren(select).find((c) => c.type === 'communication_case' || c.type === 'default_case');
   if (!firstCase || firstCase.startPosition.row === select.startPosition.row) return undefined;
   const indent = indentOf(file.lines, select);
   const text = caseLines(channel, ret).map((l) => `${indent}${l}\n`).join('');
   return [insertAt({ line: firstCase.startPosition.row, character: 0 }, text)];
+}
+
+/** A `case <-channel:` the select already has (one that does not leave, or the loop would not be flagged). */
+function caseReceivingFrom(select: Node, channel: string): Node | undefined {
+  return namedChildren(select).find((c) => {
+    const comm = c.type === 'communication_case' ? c.childForFieldName('communication') : null;
+    const received = comm?.type === 'receive_statement' ? comm.childForFieldName('right') : comm?.type === 'expression_statement' ? comm.namedChild(0) : null;
+    return receiveOperand(received)?.text === channel;
+  });
+}
+
+/** Adds `return` as the last statement of an existing case. */
+function returnAtEndOfCase(file: FileFacts, select: Node, existing: Node, ret: string): TextEdit[] {
+  const indent = `${indentOf(file.lines, select)}\t`;
+  const body = statementsOf(existing);
+  const last = body[body.length - 1];
+  const after = last ?? existing.childForFieldName('communication') ?? existing;
+  return [insertAt({ line: after.endPosition.row + 1, character: 0 }, `${indent}${ret}\n`)];
 }
 
 /** `<-x` becomes a select on `<-x` and the exit channel. */
