@@ -228,3 +228,16 @@ describe('sarif output against the SARIF 2.1.0 JSON Schema', () => {
     expect(errors.some((e) => e.includes('/startColumn'))).toBe(true);
   });
 });
+
+describe('related locations in other files of the package', () => {
+  it('point at the go statement in start.go from the loop in watcher.go, in json and sarif', () => {
+    const dir = join(REPO, 'test', 'fixtures', 'for-select-no-done', 'crossfile');
+    const json = runJson(['lint', '--format', 'json', dir], REPO).doc;
+    const finding = json.findings.find((f: { file: string }) => f.file.endsWith('watcher.go'));
+    expect(finding.related).toEqual([expect.objectContaining({ file: join(dir, 'start.go'), message: 'the goroutine is started here', line: 5 })]);
+    const sarif = runJson(['lint', '--format', 'sarif', dir], REPO).doc;
+    const related = sarif.runs[0].results[0].relatedLocations[0];
+    expect(related.physicalLocation.artifactLocation.uri).toBe('test/fixtures/for-select-no-done/crossfile/start.go');
+    expect(related.physicalLocation.region.startLine).toBe(5);
+  });
+});

@@ -9,6 +9,7 @@ import {
 } from 'vscode-languageserver';
 import { ruleUrl } from '../rules';
 import type { Finding, Fix, Severity } from '../rules/types';
+import { fileUri } from './packages';
 
 export const SOURCE = 'goleash';
 
@@ -27,7 +28,7 @@ export function toDiagnostic(uri: string, finding: Finding): Diagnostic {
     code: finding.rule,
     codeDescription: { href: ruleUrl(finding.rule) },
     message: finding.message,
-    relatedInformation: finding.related?.map((r) => ({ location: { uri, range: r.range }, message: r.message })),
+    relatedInformation: finding.related?.map((r) => ({ location: { uri: r.path ? fileUri(r.path) : uri, range: r.range }, message: r.message })),
   };
 }
 

@@ -59,7 +59,8 @@ interface RunContext {
   goroutine: boolean;
   /** A loop meant to live as long as the process: main, init, a sync.Once singleton, a signal relay. */
   deliberate: boolean;
-  starts: GoStart[];
+  /** Where it is started, with the file when that is another file of the package. */
+  starts: { start: GoStart; path?: string }[];
 }
 
 function findingFor(file: FileFacts, pkg: PackageIndex, loop: LoopInfo): Finding | undefined {
@@ -87,7 +88,9 @@ function messageFor(loop: LoopInfo, func: FuncInfo, run: RunContext): string {
 }
 
 function relatedFor(loop: LoopInfo, run: RunContext): RelatedInfo[] {
-  const related: RelatedInfo[] = run.starts.slice(0, 3).map((s) => ({ range: rangeOf(s.node), message: 'the goroutine is started here' }));
+  const related: RelatedInfo[] = run.starts
+    .slice(0, 3)
+    .map(({ start, path }) => ({ range: rangeOf(start.node), message: 'the goroutine is started here', ...(path ? { path } : {}) }));
   for (const b of loop.trappedBreaks.slice(0, 3)) {
     related.push({ range: rangeOf(b), message: 'this break leaves only the enclosing select or switch, not the loop' });
   }
@@ -149,9 +152,8 @@ function runContext(file: FileFacts, pkg: PackageIndex, func: FuncInfo): RunCont
     (located.length > 0 && located.every((l) => isProcessLifetime(l.file, l.file.functionAt(l.item.node)))) ||
     starts.some((s) => insideOnceDo(s)) ||
     relaysSignals(func);
-  // Related locations name lines of this file only; starts in other files are still counted.
-  const here = located.filter((l) => l.file === file).map((l) => l.item);
-  return { goroutine: starts.length > 0, deliberate, starts: here };
+  const where = located.map((l) => ({ start: l.item, path: l.file === file ? undefined : l.file.path }));
+  return { goroutine: starts.length > 0, deliberate, starts: where };
 }
 
 /**

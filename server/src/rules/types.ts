@@ -32,6 +32,8 @@ export interface Fix {
 export interface RelatedInfo {
   range: Range;
   message: string;
+  /** The file it is in, when not the finding's own file (another file of the package). */
+  path?: string;
 }
 
 export interface Finding {

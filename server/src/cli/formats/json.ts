@@ -22,7 +22,7 @@ export function formatJson(report: LintReport, version: string): string {
       message: f.message,
       ...span(f.range),
       fixes: f.fixes.map((fix) => ({ title: fix.title, isPreferred: fix.isPreferred ?? false, edits: fix.edits.map(edit) })),
-      related: (f.related ?? []).map((r) => ({ message: r.message, ...span(r.range) })),
+      related: (f.related ?? []).map((r) => ({ file: r.path ?? file.path, message: r.message, ...span(r.range) })),
     })),
   );
   const out = {

@@ -47,7 +47,7 @@ export function buildSarif(report: LintReport, version: string, root = process.c
       level: LEVEL[f.severity],
       message: { text: f.message },
       locations: [location(uri, f.range)],
-      relatedLocations: (f.related ?? []).map((r, i) => location(uri, r.range, r.message, i)),
+      relatedLocations: (f.related ?? []).map((r, i) => location(r.path ? uriOf(r.path, root) : uri, r.range, r.message, i)),
       fixes: f.fixes.map((fix) => ({
         description: { text: fix.title },
         artifactChanges: [
