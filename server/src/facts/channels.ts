@@ -7,6 +7,7 @@
 //   `result:<f>`       what package function f returns (`for v := range gen()`)
 import type { Node } from 'web-tree-sitter';
 import type { FuncInfo } from './functions';
+import type { NodesOf } from './nodeIndex';
 import type { GoSymbol, Scopes } from './scopes';
 import { calleeText, namedChildren, receiveOperand } from './syntax';
 
@@ -52,7 +53,7 @@ export interface ChannelFacts {
 
 export function collectChannels(
   path: string,
-  root: Node,
+  nodesOf: NodesOf,
   scopes: Scopes,
   funcAt: (n: Node) => FuncInfo | undefined,
   structTypeOf: (s: GoSymbol) => string | undefined,
@@ -61,8 +62,7 @@ export function collectChannels(
   const makes: ChanMake[] = [];
   const ops: ChanOp[] = [];
   const interesting = ['call_expression', 'send_statement', 'unary_expression', 'range_clause', 'return_statement', 'short_var_declaration', 'assignment_statement', 'var_spec', 'keyed_element'];
-  for (const n of root.descendantsOfType(interesting)) {
-    if (!n) continue;
+  for (const n of nodesOf(interesting)) {
     const func = funcAt(n);
     switch (n.type) {
       case 'call_expression':

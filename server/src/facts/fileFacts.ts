@@ -1,10 +1,13 @@
 // The plain data rules ask about one file. Each fact is computed on first use and kept, so a
 // rule that never asks about goroutines costs nothing for them, and two rules asking share it.
 import type { Node, Tree } from 'web-tree-sitter';
+import { collectGoInLoops, type GoInLoop } from './bounds';
 import { collectChannels, type ChannelFacts } from './channels';
 import { collectFunctions, innermostFunction, type FuncInfo } from './functions';
 import { collectGoStarts, type GoStart } from './goroutines';
 import { collectLoops, type LoopInfo } from './loops';
+import { NodeIndex, type NodesOf } from './nodeIndex';
+import { collectReferences, type References } from './references';
 import { Scopes, type GoSymbol } from './scopes';
 import { collectSuppressions, type Suppression } from './suppressions';
 import { collectTypeDecls, type TypeDecl } from './types';
@@ -25,6 +28,9 @@ export class FileFacts {
     return this.tree.rootNode;
   }
 
+  /** Nodes of the given kinds in document order, from one shared walk of the tree (see NodeIndex). */
+  readonly nodesOf: NodesOf = (types) => this.once('nodeIndex', () => new NodeIndex(this.root)).of(types);
+
   get isTestFile(): boolean {
     return this.path.endsWith('_test.go');
   }
@@ -37,33 +43,43 @@ export class FileFacts {
   }
 
   get functions(): FuncInfo[] {
-    return this.once('functions', () => collectFunctions(this.root));
+    return this.once('functions', () => collectFunctions(this.nodesOf));
   }
 
   get loops(): LoopInfo[] {
-    return this.once('loops', () => collectLoops(this.root, (n) => this.functionAt(n)));
+    return this.once('loops', () => collectLoops(this.nodesOf, (n) => this.functionAt(n)));
   }
 
   get goStarts(): GoStart[] {
-    return this.once('goStarts', () => collectGoStarts(this.root, (n) => this.functionAt(n)));
+    return this.once('goStarts', () => collectGoStarts(this.nodesOf, (n) => this.functionAt(n)));
+  }
+
+  /** Goroutine starts that sit in a loop of their own function, with the loops around them. */
+  get goInLoops(): GoInLoop[] {
+    return this.once('goInLoops', () => collectGoInLoops(this.goStarts, this.loops, (n) => this.functionAt(n)));
   }
 
   get types(): Map<string, TypeDecl> {
-    return this.once('types', () => collectTypeDecls(this.root));
+    return this.once('types', () => collectTypeDecls(this.nodesOf));
   }
 
   get scopes(): Scopes {
-    return this.once('scopes', () => new Scopes(this.root, this.functions, (n) => this.functionAt(n)));
+    return this.once('scopes', () => new Scopes(this.nodesOf, this.functions, (n) => this.functionAt(n)));
   }
 
   get channels(): ChannelFacts {
     return this.once('channels', () =>
-      collectChannels(this.path, this.root, this.scopes, (n) => this.functionAt(n), (s) => structTypeOf(s)),
+      collectChannels(this.path, this.nodesOf, this.scopes, (n) => this.functionAt(n), (s) => structTypeOf(s)),
     );
   }
 
+  /** Identifiers by name, selectors by field name, import names: where names are used. */
+  get references(): References {
+    return this.once('references', () => collectReferences(this.root));
+  }
+
   get suppressions(): Suppression[] {
-    return this.once('suppressions', () => collectSuppressions(this.root, this.lines));
+    return this.once('suppressions', () => collectSuppressions(this.nodesOf, this.lines));
   }
 
   /** The string index where a 0-based line starts. */

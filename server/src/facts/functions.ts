@@ -2,6 +2,7 @@
 // runtime gives them (`run`, `(*Watcher).loop`, `NewPool.func1`, `NewPool.func1.1`), so messages
 // match what goroutine dumps and goleak print.
 import type { Node } from 'web-tree-sitter';
+import type { NodesOf } from './nodeIndex';
 import { FUNCTION_TYPES, namedChildren } from './syntax';
 
 export interface Param {
@@ -33,13 +34,12 @@ export interface FuncInfo {
   parent?: FuncInfo;
 }
 
-export function collectFunctions(root: Node): FuncInfo[] {
+export function collectFunctions(nodesOf: NodesOf): FuncInfo[] {
   const out: FuncInfo[] = [];
   const literalCount = new Map<string, number>();
   // Document order, so the enclosing function of each one is still open on the stack.
   const open: FuncInfo[] = [];
-  for (const node of root.descendantsOfType([...FUNCTION_TYPES])) {
-    if (!node) continue;
+  for (const node of nodesOf([...FUNCTION_TYPES])) {
     while (open.length > 0 && open[open.length - 1].node.endIndex <= node.startIndex) open.pop();
     const info = describe(node, open[open.length - 1], literalCount);
     out.push(info);

@@ -3,6 +3,7 @@
 // a func parameter (`startGoroutine(func(){…})`).
 import type { Node } from 'web-tree-sitter';
 import type { FuncInfo } from './functions';
+import type { NodesOf } from './nodeIndex';
 import { calleeName, namedChildren } from './syntax';
 
 export interface GoStart {
@@ -30,8 +31,8 @@ function goroutineHelpers(goStatements: Node[], funcAt: (n: Node) => FuncInfo | 
   return helpers;
 }
 
-export function collectGoStarts(root: Node, funcAt: (n: Node) => FuncInfo | undefined): GoStart[] {
-  const nodes = root.descendantsOfType(['go_statement', 'call_expression']).filter((n): n is Node => n !== null);
+export function collectGoStarts(nodesOf: NodesOf, funcAt: (n: Node) => FuncInfo | undefined): GoStart[] {
+  const nodes = nodesOf(['go_statement', 'call_expression']);
   const helpers = goroutineHelpers(
     nodes.filter((n) => n.type === 'go_statement'),
     funcAt,

@@ -4,6 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import { loopExits, type Exit, type LoopExits } from './exits';
 import type { FuncInfo } from './functions';
+import type { NodesOf } from './nodeIndex';
 import { firstChildOfType, receiveOperand, statementsOf } from './syntax';
 
 export type LoopForm = 'infinite' | 'ticker-range' | 'range' | 'conditional';
@@ -26,8 +27,8 @@ export interface LoopInfo {
 }
 
 /** Every loop of the file. Details beyond the loop's form are computed on first use. */
-export function collectLoops(root: Node, funcAt: (node: Node) => FuncInfo | undefined): LoopInfo[] {
-  return root.descendantsOfType('for_statement').flatMap((node) => (node ? [describeLoop(node, funcAt)] : []));
+export function collectLoops(nodesOf: NodesOf, funcAt: (node: Node) => FuncInfo | undefined): LoopInfo[] {
+  return nodesOf('for_statement').map((node) => describeLoop(node, funcAt));
 }
 
 function describeLoop(node: Node, funcAt: (node: Node) => FuncInfo | undefined): LoopInfo {

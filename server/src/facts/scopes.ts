@@ -4,6 +4,7 @@
 // identifier resolves to the visible declaration of its name in the innermost region.
 import type { Node } from 'web-tree-sitter';
 import type { FuncInfo } from './functions';
+import type { NodesOf } from './nodeIndex';
 import { namedChildren } from './syntax';
 
 export type SymbolKind = 'param' | 'receiver' | 'result' | 'local' | 'global';
@@ -52,9 +53,9 @@ export class Scopes {
   private readonly byName = new Map<string, GoSymbol[]>();
   private readonly paramsByFunc = new Map<FuncInfo, GoSymbol[]>();
 
-  constructor(root: Node, functions: readonly FuncInfo[], funcAt: (n: Node) => FuncInfo | undefined) {
+  constructor(nodesOf: NodesOf, functions: readonly FuncInfo[], funcAt: (n: Node) => FuncInfo | undefined) {
     for (const f of functions) this.addFunctionSymbols(f);
-    for (const n of root.descendantsOfType(DECLARING_TYPES)) if (n) this.addStatementSymbols(n, funcAt);
+    for (const n of nodesOf(DECLARING_TYPES)) this.addStatementSymbols(n, funcAt);
   }
 
   /** The declaration an identifier refers to, or undefined (a package, a builtin, another file's name). */

@@ -2,6 +2,7 @@
 // `//nolint:goleash` / `//nolint:RULE[,RULE]` and bare `//nolint`. A comment covers its own line
 // and, when it stands alone on its line, the next one; above a function it covers the function.
 import type { Node } from 'web-tree-sitter';
+import type { NodesOf } from './nodeIndex';
 import { FUNCTION_TYPES } from './syntax';
 
 export const ALL_RULES = '*';
@@ -27,10 +28,9 @@ export function parseSuppression(text: string): Set<string> | undefined {
   return new Set(names);
 }
 
-export function collectSuppressions(root: Node, lines: readonly string[]): Suppression[] {
+export function collectSuppressions(nodesOf: NodesOf, lines: readonly string[]): Suppression[] {
   const out: Suppression[] = [];
-  for (const n of root.descendantsOfType('comment')) {
-    if (!n) continue;
+  for (const n of nodesOf('comment')) {
     const rules = parseSuppression(n.text);
     if (!rules) continue;
     const row = n.startPosition.row;

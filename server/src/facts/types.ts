@@ -1,6 +1,7 @@
 // Type declarations of a file and the zero value of a type written as text. Without a type
 // checker, a type declared elsewhere is unknown: `*new(T)` is its zero value whatever T is.
 import type { Node } from 'web-tree-sitter';
+import type { NodesOf } from './nodeIndex';
 import { namedChildren } from './syntax';
 
 export interface TypeDecl {
@@ -9,11 +10,11 @@ export interface TypeDecl {
   type: Node;
 }
 
-export function collectTypeDecls(root: Node): Map<string, TypeDecl> {
+export function collectTypeDecls(nodesOf: NodesOf): Map<string, TypeDecl> {
   const decls = new Map<string, TypeDecl>();
-  for (const n of root.descendantsOfType(['type_spec', 'type_alias'])) {
-    const name = n?.childForFieldName('name')?.text;
-    const type = n?.childForFieldName('type');
+  for (const n of nodesOf(['type_spec', 'type_alias'])) {
+    const name = n.childForFieldName('name')?.text;
+    const type = n.childForFieldName('type');
     if (name && type) decls.set(name, { name, type });
   }
   return decls;

@@ -1,11 +1,12 @@
 // The rule registry: the only way front ends reach rules. A new rule is one file and one line here.
 import { forSelectNoDone } from './forSelectNoDone';
+import { unclosedChannel } from './unclosedChannel';
 import type { Rule } from './types';
 
-export const RULES: readonly Rule[] = [forSelectNoDone];
+export const RULES: readonly Rule[] = [forSelectNoDone, unclosedChannel];
 
 /** Rule ids that are part of the public interface but whose analysis has not landed yet. */
-export const PLANNED_RULE_IDS: readonly string[] = ['unclosed-channel', 'unbounded-goroutine', 'blocked-send', 'heap-escape'];
+export const PLANNED_RULE_IDS: readonly string[] = ['unbounded-goroutine', 'blocked-send', 'heap-escape'];
 
 export const DOCS_BASE = 'https://github.com/goleash/goleash/blob/main/README.md';
 
