@@ -95,7 +95,9 @@ export class PackageIndex {
       for (const op of file.channels.ops) {
         if (op.kind === 'alias' && op.target) this.aliasClasses.union(op.key, op.target);
         // `return ch` in function f: ch is what `f(…)` gives its callers.
-        if (op.kind === 'return' && op.func?.kind !== 'literal' && op.func?.declName && op.func.kind === 'function') {
+        // Only a single returned value: `return a, b` must not merge a and b into one channel.
+        const single = op.node.parent?.type !== 'expression_list' || op.node.parent.namedChildCount === 1;
+        if (single && op.kind === 'return' && op.func?.kind === 'function' && op.func.declName) {
           this.aliasClasses.union(op.key, `result:${op.func.declName}`);
         }
       }
