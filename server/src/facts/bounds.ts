@@ -11,7 +11,7 @@ import type { GoStart } from './goroutines';
 import type { LoopInfo } from './loops';
 import { isTickerChannel } from './loops';
 import type { GoSymbol, Scopes } from './scopes';
-import { FUNCTION_TYPES, calleeName, calleeReceiver, calleeText, firstChildOfType, namedChildren, receiveOperand } from './syntax';
+import { FUNCTION_TYPES, calleeName, calleeReceiver, calleeText, firstChildOfType, namedChildren, receiveOperand, statementsOf } from './syntax';
 
 export interface GoInLoop {
   start: GoStart;
@@ -78,13 +78,9 @@ function carriesConnections(channel: Node, items: Node[]): boolean {
   return CONN_CHANNEL.test(last.replace(/^.*\./, '')) || items.some((v) => CONN_ITEM.test(v.text));
 }
 
-/** The loop around the start that is fed from outside, innermost first, or undefined. */
-export function feedOf(site: GoInLoop, scopes: Scopes, ask: FeedQuestions): LoopFeed | undefined {
-  for (const loop of site.loops) {
-    const feed = loopFeed(loop, site.start, scopes, ask);
-    if (feed) return feed;
-  }
-  return undefined;
+/** The loops around the start that are fed from outside, innermost first. */
+export function feedsOf(site: GoInLoop, scopes: Scopes, ask: FeedQuestions): LoopFeed[] {
+  return site.loops.map((loop) => loopFeed(loop, site.start, scopes, ask)).filter((f): f is LoopFeed => f !== undefined);
 }
 
 /** Method names whose call in a loop condition pulls the next item of outside input. */
@@ -305,6 +301,7 @@ const WAIT_CALL = /^(Wait\w*|wait\w*|Join)$/;
 const BUDGET_NAME = /max|limit|budget|quota|concurren|in_?flight|active|running|outstanding|capacity|slots|workers|busy|parallel|\bcap\(/i;
 /** Backoff and retry bounds (`if tempDelay > max`) pace errors, not goroutines. */
 const NOT_BUDGET = /delay|backoff|timeout|sleep|retr(y|ies)|interval|attempt|wait|time|dur/i;
+const BUSY_NAME = /progress|busy|running|in_?flight|active|started|pending|outstanding/i;
 const COMPARISON = new Set(['<', '<=', '>', '>=']);
 
 /**
@@ -338,8 +335,12 @@ function oncePerKey(start: Node, body: Node): Limit | undefined {
     const consequence = p.childForFieldName('consequence');
     if (!consequence || start.startIndex < consequence.startIndex || start.endIndex > consequence.endIndex) continue;
     const condition = p.childForFieldName('condition');
-    const tested = condition && testedForAbsence(condition);
-    if (tested && fromMapLookup(tested, p, body)) return { kind: 'once-per-key', node: condition! };
+    const absent = condition && testedForAbsence(condition);
+    if (absent && fromMapLookup(absent, p, body)) return { kind: 'once-per-key', node: condition! };
+    // `if ok { delete(m, k); go stop(v) }`: once per entry, which the branch removes.
+    const present = condition?.type === 'identifier' ? condition.text : undefined;
+    const deletes = consequence.descendantsOfType('call_expression').some((c) => c !== null && calleeText(c) === 'delete');
+    if (present && deletes && fromMapLookup(present, p, body)) return { kind: 'once-per-key', node: condition! };
   }
   return undefined;
 }
@@ -438,7 +439,11 @@ function budgetCounter(start: Node, body: Node, loop: Node): Limit | undefined {
       if (condition) places.push(condition);
     }
     if (n.parent?.type === 'statement_list') {
-      for (let s = n.previousNamedSibling; s; s = s.previousNamedSibling) if (s.type !== 'comment') places.push(s);
+      for (let s = n.previousNamedSibling; s; s = s.previousNamedSibling) {
+        if (s.type === 'comment') continue;
+        if (busyGuard(s)) return { kind: 'budget', node: s };
+        places.push(s);
+      }
     }
   }
   for (const place of places) {
@@ -451,6 +456,15 @@ function budgetCounter(start: Node, body: Node, loop: Node): Limit | undefined {
     }
   }
   return undefined;
+}
+
+/** `if r.transferInProgress() { …; continue }`: one at a time, the loop skips while one runs. */
+function busyGuard(statement: Node): boolean {
+  if (statement.type !== 'if_statement') return false;
+  const condition = statement.childForFieldName('condition');
+  const body = statementsOf(statement.childForFieldName('consequence'));
+  const last = body[body.length - 1];
+  return !!condition && BUSY_NAME.test(condition.text) && (last?.type === 'continue_statement' || last?.type === 'return_statement');
 }
 
 /** The goroutine acquires a semaphore or limiter itself before working. */
