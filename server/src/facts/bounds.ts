@@ -91,7 +91,8 @@ const ROWS_SOURCE = /(Query|Find|Aggregate|Select|Stream|Watch|Subscribe|Iter|Sc
 /** Calls that bring one item of outside input per loop turn. */
 const READ_CALL = /^([Rr]ead([A-Z]\w*)?|Recv\w*|Receive\w*|Decode|Fetch\w*|Poll\w*|Dequeue\w*|NextMessage|NextMsg|NextRequest|ReadMessage|Consume\w*)$/;
 const ACCEPT_CALL = /^Accept\w*$/;
-const PACKET_READS = /^(ReadFrom\w*|ReadMsg\w*|Read)$/;
+const PACKET_READS = /^(ReadFrom\w*|ReadMsg\w*|ReadPacket\w*|ReadUDP\w*|Read)$/;
+const LINE_READS = /^(ReadString|ReadLine|ReadBytes|ReadSlice)$/;
 const MESSAGE_READS = /^(Recv\w*|Receive\w*|ReadMessage|ReadJSON|NextMessage|NextMsg|Consume\w*|Poll\w*|Dequeue\w*|Fetch\w*)$/;
 
 function loopFeed(loop: LoopInfo, start: GoStart, scopes: Scopes, ask: FeedQuestions): LoopFeed | undefined {
@@ -126,11 +127,21 @@ function rangeFeed(loop: LoopInfo, range: Node, start: GoStart, scopes: Scopes, 
     if (carriesConnections(range, itemVars)) return { kind: 'accept', loop, source: range.text, noun: 'connection', node: range };
     return { kind: 'channel', loop, source: range.text, noun: 'item', node: range };
   }
-  // A range over a parameter slice or map: the caller decides how many.
+  // A range over a parameter slice or map of an exported function: its callers decide how many.
   const param = range.type === 'identifier' ? scopes.resolve(range) : undefined;
-  if (param?.kind !== 'param' || !param.type || !ask.isSliceOrMap(param.type)) return undefined;
+  if (!isApiSlice(param, ask)) return undefined;
   if (!flowsInto(itemVars, start, scopes, body)) return undefined;
   return { kind: 'param', loop, source: range.text, noun: 'element', node: range };
+}
+
+/**
+ * A slice or map parameter of an exported function or method: code outside the package chooses
+ * its length. An unexported function's callers are the package's own logic (its listeners, its
+ * configured servers, a package's files), which real code showed to be small lists.
+ */
+function isApiSlice(param: GoSymbol | undefined, ask: FeedQuestions): boolean {
+  if (param?.kind !== 'param' || !param.type || !ask.isSliceOrMap(param.type)) return false;
+  return param.func?.kind !== 'literal' && /^[A-Z]/.test(param.func?.declName ?? '');
 }
 
 /** `for rows.Next()`, `for scanner.Scan()`, `for dec.More()`: each turn reads outside input. */
@@ -165,7 +176,7 @@ function lenOfParamFeed(loop: LoopInfo, condition: Node, start: GoStart, scopes:
   if ((op !== '<' && op !== '<=') || left?.type !== 'identifier' || right?.type !== 'call_expression' || calleeText(right) !== 'len') return undefined;
   const arg = namedChildren(right.childForFieldName('arguments') ?? right)[0];
   const param = arg?.type === 'identifier' ? scopes.resolve(arg) : undefined;
-  if (param?.kind !== 'param' || !param.type || !ask.isSliceOrMap(param.type)) return undefined;
+  if (!isApiSlice(param, ask)) return undefined;
   if (!flowsInto([left], start, scopes)) return undefined;
   return { kind: 'param', loop, source: arg.text, noun: 'element', node: arg };
 }
@@ -181,7 +192,11 @@ function receiveOrReadFeed(loop: LoopInfo, start: GoStart, scopes: Scopes, ask: 
   const candidates = ownNodesBefore(body, start.node, ['unary_expression', 'call_expression']);
   // Whatever else the turn reads, a turn that accepts a connection is an accept loop.
   const accept = candidates.find((n) => n.type === 'call_expression' && ACCEPT_CALL.test(calleeName(n) ?? '') && calleeReceiver(n) !== undefined);
-  if (accept) return { kind: 'accept', loop, source: calleeText(accept) ?? 'Accept', noun: 'connection', node: accept };
+  if (accept) {
+    const name = calleeName(accept) ?? '';
+    const noun = /Stream/.test(name) ? 'stream' : /Session/.test(name) ? 'session' : 'connection';
+    return { kind: 'accept', loop, source: calleeText(accept) ?? name, noun, node: accept };
+  }
   for (let i = candidates.length - 1; i >= 0; i--) {
     const n = candidates[i];
     if (n.type === 'unary_expression') {
@@ -196,7 +211,7 @@ function receiveOrReadFeed(loop: LoopInfo, start: GoStart, scopes: Scopes, ask: 
     if (!READ_CALL.test(name)) continue;
     if (!flowsInto(boundBy(n), start, scopes, body)) continue;
     const source = calleeText(n) ?? name;
-    const noun = name === 'Decode' ? 'value' : /Request/.test(name) ? 'request' : PACKET_READS.test(name) ? 'packet' : MESSAGE_READS.test(name) ? 'message' : 'item';
+    const noun = name === 'Decode' ? 'value' : /Request/.test(name) ? 'request' : PACKET_READS.test(name) ? 'packet' : MESSAGE_READS.test(name) ? 'message' : LINE_READS.test(name) ? 'line' : 'item';
     return { kind: 'read', loop, source, noun, node: n };
   }
   return undefined;
@@ -337,6 +352,8 @@ function oncePerKey(start: Node, body: Node): Limit | undefined {
     const condition = p.childForFieldName('condition');
     const absent = condition && testedForAbsence(condition);
     if (absent && fromMapLookup(absent, p, body)) return { kind: 'once-per-key', node: condition! };
+    // `if !started { …; go run(); started = true }`, `if s.w == nil { s.w = newW(); go s.w.run() }`.
+    if (absent && assignsIn(consequence, absent)) return { kind: 'once-per-key', node: condition! };
     // `if ok { delete(m, k); go stop(v) }`: once per entry, which the branch removes.
     const present = condition?.type === 'identifier' ? condition.text : undefined;
     const deletes = consequence.descendantsOfType('call_expression').some((c) => c !== null && calleeText(c) === 'delete');
@@ -345,17 +362,19 @@ function oncePerKey(start: Node, body: Node): Limit | undefined {
   return undefined;
 }
 
-/** `!ok`, `!found`, `x == nil`: the identifier tested for absence. */
+/** `!ok`, `!found`, `x == nil`, `s.w == nil`: the variable or field tested for absence. */
 function testedForAbsence(condition: Node): string | undefined {
-  if (condition.type === 'unary_expression' && condition.child(0)?.type === '!') {
-    const operand = condition.childForFieldName('operand');
-    return operand?.type === 'identifier' ? operand.text : undefined;
-  }
+  const named = (n: Node | null) => (n?.type === 'identifier' || n?.type === 'selector_expression' ? n.text : undefined);
+  if (condition.type === 'unary_expression' && condition.child(0)?.type === '!') return named(condition.childForFieldName('operand'));
   if (condition.type === 'binary_expression' && condition.childForFieldName('operator')?.text === '==' && condition.childForFieldName('right')?.text === 'nil') {
-    const left = condition.childForFieldName('left');
-    return left?.type === 'identifier' ? left.text : undefined;
+    return named(condition.childForFieldName('left'));
   }
   return undefined;
+}
+
+/** Does the block assign `name` (`name = true`, `name = newWorker()`)? Then its test passes once. */
+function assignsIn(block: Node, name: string): boolean {
+  return block.descendantsOfType('assignment_statement').some((a) => a !== null && namedChildren(a.childForFieldName('left') ?? a).some((l) => l.text === name));
 }
 
 /** Was `name` set by a map lookup (`v, ok := m[k]`, `v := m[k]`) in the if's header or before it? */
@@ -376,6 +395,7 @@ function fromMapLookup(name: string, ifStatement: Node, body: Node): boolean {
  */
 function semaphoreBefore(before: Node[], start: Node, goroutineCode: readonly Node[]): Limit | undefined {
   for (const n of before) {
+    if (nonBlocking(n)) continue;
     const send = n.type === 'send_statement';
     const channel = send ? n.childForFieldName('channel') : receiveOperand(n);
     if (!channel || channel.type === 'call_expression' || isClockOrDone(channel)) continue;
@@ -384,6 +404,15 @@ function semaphoreBefore(before: Node[], start: Node, goroutineCode: readonly No
     }
   }
   return undefined;
+}
+
+/** A send or receive in a select with a `default`: it never waits, so it limits nothing. */
+function nonBlocking(op: Node): boolean {
+  let p = op.parent;
+  if (p?.type === 'expression_list') p = p.parent;
+  if (p?.type === 'receive_statement' || p?.type === 'expression_statement') p = p.parent;
+  if (p?.type !== 'communication_case') return false;
+  return namedChildren(p.parent!).some((c) => c.type === 'default_case');
 }
 
 function acquireBefore(before: Node[]): Limit | undefined {

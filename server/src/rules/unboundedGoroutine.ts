@@ -1,6 +1,6 @@
 // unbounded-goroutine: a goroutine started per item of a loop fed from outside (a channel,
-// `rows.Next()`, `scanner.Scan()`, a read or decode per turn, a parameter slice whose goroutines
-// do I/O) with no limit in sight. The input decides how many goroutines run at once; a burst
+// `rows.Next()`, `scanner.Scan()`, a read or decode per turn, a slice parameter of an exported
+// function whose goroutines do I/O) with no limit in sight. The input decides how many goroutines run at once; a burst
 // of input is a burst of goroutines. What feeds a loop and what limits it is facts/bounds.ts.
 import type { Node } from 'web-tree-sitter';
 import type { ChanOp } from '../facts/channels';
@@ -23,7 +23,8 @@ export const unboundedGoroutine: Rule = {
   title: 'A goroutine started per item of outside input, with nothing limiting how many run at once',
   docs:
     'A `go` statement (or `errgroup.Group.Go` without `SetLimit`) in a loop fed from outside — a range over a channel, ' +
-    '`rows.Next()`, `scanner.Scan()`, a read, receive or decode per turn, a parameter slice whose goroutines do I/O — ' +
+    '`rows.Next()`, `scanner.Scan()`, a read, receive or decode per turn, a slice parameter of an exported function ' +
+    'whose goroutines do I/O — ' +
     'with no semaphore, `SetLimit`, `semaphore.Weighted`, worker pool or wait in the same iteration. The input decides ' +
     'how many goroutines run at once: a burst of input is a burst of goroutines, memory and open connections. Limit ' +
     'them with a buffered channel used as a semaphore or `errgroup.Group.SetLimit`. An accept loop starting a ' +
@@ -38,13 +39,18 @@ export const unboundedGoroutine: Rule = {
   },
 };
 
+/** `go a.onStateChange(s)`: a callback told of an event, as often as the program's state changes. */
+const EVENT_CALLBACK = /^on[A-Z]/;
+
 function findingFor(file: FileFacts, pkg: PackageIndex, site: GoInLoop, ask: FeedQuestions): Finding | undefined {
   const group = groupOf(file, pkg, site);
-  if (group === undefined) return undefined;
+  if (group === undefined || EVENT_CALLBACK.test(site.start.calleeName ?? '')) return undefined;
+  const feeds = feedsOf(site, file.scopes, ask);
+  if (feeds.length === 0) return undefined;
   const code = goroutineCode(file, pkg, site);
   // The innermost feed that counts: a parameter slice only when its goroutines do I/O.
   let io: boolean | undefined;
-  const feed = feedsOf(site, file.scopes, ask).find((f) => f.kind !== 'param' || (io ??= code.some((c) => doesIO(c.file, pkg, c.node, 2))));
+  const feed = feeds.find((f) => f.kind !== 'param' || (io ??= code.some((c) => doesIO(c.file, pkg, c.node, 1))));
   if (!feed || limitOf(site, feed.loop, code.map((c) => c.node)) !== undefined) return undefined;
   const test = isTestCode(file, site.func);
   if (feed.kind === 'accept' && test) return undefined;
@@ -120,7 +126,7 @@ function resultsOf(file: FileFacts, pkg: PackageIndex, callee: Node): string[][]
  * The package functions a callee may be: `f` a function of the package, `x.m` a method m of x's
  * struct type when the syntax shows it (any method m otherwise), nothing for `pkg.F`.
  */
-function bodiesOf(file: FileFacts, pkg: PackageIndex, callee: Node): Code[] {
+function bodiesOf(file: FileFacts, pkg: PackageIndex, callee: Node, strict = false): Code[] {
   let match: (f: FuncInfo) => boolean;
   if (callee.type === 'identifier') {
     if (file.scopes.resolve(callee)) return []; // a func variable
@@ -131,6 +137,7 @@ function bodiesOf(file: FileFacts, pkg: PackageIndex, callee: Node): Code[] {
     const owner = operand?.type === 'identifier' ? file.scopes.resolve(operand) : undefined;
     if (operand?.type === 'identifier' && !owner) return []; // another package's function
     const type = owner && structTypeOf(owner);
+    if (strict && !type) return [];
     match = (f) => f.kind === 'method' && f.declName === method && (!type || f.receiver?.typeName === type);
   } else return [];
   const out: Code[] = [];
@@ -183,7 +190,7 @@ function doesIO(file: FileFacts, pkg: PackageIndex, code: Node, depth: number, s
   if (depth === 0) return false;
   for (const call of calls) {
     const fn = call.childForFieldName('function');
-    for (const callee of fn ? bodiesOf(file, pkg, fn) : []) {
+    for (const callee of fn ? bodiesOf(file, pkg, fn, true) : []) {
       if (seen.has(callee.node.id)) continue;
       seen.add(callee.node.id);
       if (doesIO(callee.file, pkg, callee.node, depth - 1, seen)) return true;
@@ -342,7 +349,7 @@ function messageFor(feed: LoopFeed, group: GroupUse): string {
       return `${what} doing I/O started per element of parameter ${feed.source} with no limit`;
     case 'accept': {
       const how = feed.node.type === 'call_expression' ? 'accepted by' : 'received from';
-      return `${what} started per connection ${how} ${feed.source} with no limit: the usual server idiom, but a flood of connections is a flood of goroutines`;
+      return `${what} started per ${feed.noun} ${how} ${feed.source} with no limit: the usual server idiom, but a flood of ${feed.noun}s is a flood of goroutines`;
     }
   }
 }
@@ -354,7 +361,7 @@ function relatedMessage(feed: LoopFeed): string {
     case 'param':
       return `the loop runs once per element of ${feed.source}, which the caller chooses`;
     case 'accept':
-      return 'each accepted connection starts a goroutine';
+      return `each accepted ${feed.noun} starts a goroutine`;
     default:
       return `the loop runs once per ${feed.noun} of outside input`;
   }
@@ -380,14 +387,4 @@ function isTestCode(file: FileFacts, func: FuncInfo | undefined): boolean {
   let top = func;
   while (top?.parent) top = top.parent;
   return file.isTestFile || /^(Test|Benchmark|Example|Fuzz)/.test(top?.declName ?? '');
-}
-
-/** Survey hook for development: how a site was classified. */
-export function __debug(file: FileFacts, pkg: PackageIndex, site: GoInLoop) {
-  const group = groupOf(file, pkg, site);
-  const feed = group === undefined ? undefined : feedsOf(site, file.scopes, questionsFor(file, pkg))[0];
-  const code = goroutineCode(file, pkg, site);
-  const limit = feed ? limitOf(site, feed.loop, code.map((c) => c.node)) : undefined;
-  const io = code.some((c) => doesIO(c.file, pkg, c.node, 2));
-  return { group, feed: feed ? `${feed.kind}:${feed.source}` : undefined, limit: limit ? `${limit.kind}:${limit.node.text.slice(0, 40)}` : undefined, io, test: isTestCode(file, site.func), found: findingFor(file, pkg, site, questionsFor(file, pkg))?.severity };
 }
