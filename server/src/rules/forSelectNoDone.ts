@@ -1,19 +1,21 @@
 // for-select-no-done: a loop that blocks on channels (`for { select … }`, `for { v := <-ch … }`,
 // `for range ticker.C`) and that no path can leave. Run as a goroutine it can never stop; run
 // in line, its function never returns. What counts as a way out is facts/exits.ts.
+import type { Node } from 'web-tree-sitter';
 import type { FileFacts } from '../facts/fileFacts';
 import type { FuncInfo } from '../facts/functions';
 import type { LoopInfo } from '../facts/loops';
 import { contextInScope } from '../facts/context';
 import { structFields } from '../facts/types';
 import { startsOf, type GoStart } from '../facts/goroutines';
-import { calleeText, rangeOf, walkOwnCode } from '../facts/syntax';
+import { calleeText, rangeOf, statementsOf, walkOwnCode } from '../facts/syntax';
 import { doneChannelFix, exitCaseEdits, zeroReturn } from './fixes/loopExit';
 import { ignoreCommentFix } from './fixes/edits';
 import type { PackageIndex } from '../index/packageIndex';
 import type { Finding, Fix, RelatedInfo, Rule } from './types';
 
 const ID = 'for-select-no-done';
+const FUNCTION_NODES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
 export const forSelectNoDone: Rule = {
   id: ID,
@@ -150,8 +152,9 @@ function runContext(file: FileFacts, pkg: PackageIndex, func: FuncInfo): RunCont
   const deliberate =
     isProcessLifetime(file, func) ||
     (located.length > 0 && located.every((l) => isProcessLifetime(l.file, l.file.functionAt(l.item.node)))) ||
-    starts.some((s) => insideOnceDo(s)) ||
-    relaysSignals(func);
+    located.some((l) => insideOnceDo(l.file, l.item) || behindStartedFlag(l.item)) ||
+    located.some((l) => runOnlyThroughOnce(pkg, l.file, l.file.functionAt(l.item.node))) ||
+    relaysSignals(file, pkg, func);
   const where = located.map((l) => ({ start: l.item, path: l.file === file ? undefined : l.file.path }));
   return { goroutine: starts.length > 0, deliberate, starts: where };
 }
@@ -167,32 +170,118 @@ function isProcessLifetime(file: FileFacts, func: FuncInfo | undefined): boolean
   return top.declName === 'init' || (top.declName === 'main' && file.packageName === 'main');
 }
 
-/** A goroutine started inside `once.Do(func() { … })` is a deliberate singleton. */
-function insideOnceDo(start: GoStart): boolean {
+/** A goroutine started inside `once.Do(func() { … })` of a package-wide Once is a deliberate singleton. */
+function insideOnceDo(file: FileFacts, start: GoStart): boolean {
   for (let p = start.node.parent; p; p = p.parent) {
-    if (p.type === 'call_expression' && /\.Do$/.test(calleeText(p) ?? '')) return true;
+    if (p.type === 'call_expression' && isProcessWideOnceDo(file, p)) return true;
   }
   return false;
 }
 
-/** A loop in a function that calls signal.Notify relays signals for the life of the process. */
-function relaysSignals(func: FuncInfo): boolean {
+/**
+ * `once.Do(f)` on a package-level Once (one argument: singleflight's `g.Do(key, fn)` is not a
+ * once). A Once that is a field or a local (`fs.startOnce.Do`) runs once per owner: a goroutine
+ * started there still leaks once per owner.
+ */
+function isProcessWideOnceDo(file: FileFacts, call: Node): boolean {
+  const callee = calleeText(call);
+  if (!callee?.endsWith('.Do') || call.childForFieldName('arguments')?.namedChildCount !== 1) return false;
+  const operand = callee.slice(0, -'.Do'.length);
+  if (!/^\w+$/.test(operand)) return false;
+  const symbol = file.scopes.lookup(operand, call.startIndex);
+  return !symbol || symbol.kind === 'global';
+}
+
+/**
+ * `if !x.started { x.started = true; go x.tick() }`: a hand-made once, the go-metrics meter
+ * arbiter shape. The flag is set in the same block that starts the goroutine.
+ */
+function behindStartedFlag(start: GoStart): boolean {
+  for (let p = start.node.parent; p && !FUNCTION_NODES.has(p.type); p = p.parent) {
+    if (p.type !== 'if_statement') continue;
+    const flag = /^!\s*([\w.]+)$/.exec(p.childForFieldName('condition')?.text ?? '')?.[1];
+    const block = p.childForFieldName('consequence');
+    if (!flag || !block) continue;
+    const setsFlag = statementsOf(block).some((st) => st.type === 'assignment_statement' && st.text.replace(/\s+/g, '') === `${flag}=true`);
+    if (setsFlag) return true;
+  }
+  return false;
+}
+
+/**
+ * A loop in a function that calls signal.Notify, directly or through a package helper such as
+ * `shutdownSignals()`, relays signals for the life of the process.
+ */
+function relaysSignals(file: FileFacts, pkg: PackageIndex, func: FuncInfo): boolean {
   for (let f: FuncInfo | undefined = func; f; f = f.parent) {
-    let found = false;
-    if (f.body) {
-      walkOwnCode(f.body, (n) => {
-        if (n.type === 'call_expression' && calleeText(n) === 'signal.Notify') found = true;
-        return !found;
-      });
-    }
-    if (found) return true;
+    const notifies = someOwnCall(f, (callee) =>
+      callee === 'signal.Notify' || pkg.callees(file, callee).some((helper) => someOwnCall(helper.item, (c) => c === 'signal.Notify')),
+    );
+    if (notifies) return true;
   }
   return false;
 }
 
-/** Tests, benchmarks and examples: a stuck loop there hurts less. */
+/** Does a call in f's own code (not its literals) have a callee the test accepts? */
+function someOwnCall(f: FuncInfo, test: (callee: string) => boolean): boolean {
+  let found = false;
+  if (f.body) {
+    walkOwnCode(f.body, (n) => {
+      if (n.type === 'call_expression') {
+        const callee = calleeText(n);
+        if (callee && test(callee)) found = true;
+      }
+      return !found;
+    });
+  }
+  return found;
+}
+
+/**
+ * A function the package runs only as `once.Do(start)` or `once.Do(x.start)`: the goroutine it
+ * starts is a singleton. Any other mention of the name in code (a direct call, a method value
+ * stored away) counts against.
+ */
+function runOnlyThroughOnce(pkg: PackageIndex, file: FileFacts, func: FuncInfo | undefined): boolean {
+  let named = func;
+  while (named?.parent) named = named.parent;
+  const name = named?.declName;
+  if (!name || name === '_') return false;
+  let onceRefs = 0;
+  let mentions = 0;
+  const declaration = new RegExp(`\\bfunc\\s*(\\([^)]*\\)\\s*)?${name}\\s*[[(]`, 'g');
+  const mention = new RegExp(`\\b${name}\\b`, 'g');
+  const startFunc = new RegExp(`^(\\w+\\.)?${name}$`);
+  for (const other of pkg.visibleFrom(file)) {
+    if (!other.text.includes(name)) continue;
+    const code = withoutComments(other);
+    mentions += (code.match(mention) ?? []).length - (code.match(declaration) ?? []).length;
+    onceRefs += other
+      .nodesOf('call_expression')
+      .filter((call) => startFunc.test(call.childForFieldName('arguments')?.namedChild(0)?.text ?? '') && isProcessWideOnceDo(other, call)).length;
+  }
+  return onceRefs > 0 && mentions === onceRefs;
+}
+
+/** The file's text with its comments blanked out (doc comments name their function). */
+function withoutComments(file: FileFacts): string {
+  let code = '';
+  let at = 0;
+  for (const c of file.nodesOf('comment')) {
+    code += file.text.slice(at, c.startIndex) + ' '.repeat(c.endIndex - c.startIndex);
+    at = c.endIndex;
+  }
+  return code + file.text.slice(at);
+}
+
+/** Tests, benchmarks and examples (Example functions, example programs): a stuck loop there hurts less. */
 function isTestCode(file: FileFacts, func: FuncInfo): boolean {
   let top = func;
   while (top.parent) top = top.parent;
-  return file.isTestFile || /^(Test|Benchmark|Example|Fuzz)/.test(top.declName ?? '');
+  return file.isTestFile || /^(Test|Benchmark|Example|Fuzz)/.test(top.declName ?? '') || isExampleProgram(file);
+}
+
+/** A `package main` under an `example/`, `examples/` or `_examples/` directory. */
+function isExampleProgram(file: FileFacts): boolean {
+  return file.packageName === 'main' && /(^|[\\/])_?examples?[\\/]/.test(file.path);
 }
