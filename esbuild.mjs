@@ -18,6 +18,16 @@ function copyGrammars(dest) {
   copyFileSync(runtime, join(dest, 'tree-sitter.wasm'));
 }
 
+// `import text from './file?raw'` gives the file's text, as Vite (and so vitest) does. The stdlib
+// escape table is imported this way so it is parsed on first use, not on every start.
+const rawImports = {
+  name: 'raw-imports',
+  setup(b) {
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: join(args.resolveDir, args.path.slice(0, -'?raw'.length)), namespace: 'raw' }));
+    b.onLoad({ filter: /.*/, namespace: 'raw' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text', watchFiles: [args.path] }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -29,6 +39,7 @@ const common = {
   // bundle that is the bundle's own file URL.
   define: { GOLEASH_VERSION: JSON.stringify(version), 'import.meta.url': '__goleashModuleUrl' },
   banner: { js: 'const __goleashModuleUrl = require("url").pathToFileURL(__filename).href;' },
+  plugins: [rawImports],
 };
 
 copyGrammars('grammars');

@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt as buildIfStale } from './lib/build.mjs';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(REPO, 'dist', 'cli.js');
@@ -206,23 +207,8 @@ function packageFiles(name) {
 // ---------------------------------------------------------------------------------------------
 // goleash: build when stale, run, list rules
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (e.isFile()) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/cli.js when it is missing or older than any server source, so the run measures the code in the tree. */
 function ensureBuilt() {
-  const stale = !existsSync(CLI) || statSync(CLI).mtimeMs < newestMtime(join(REPO, 'server', 'src'));
-  if (!stale) return;
-  console.log('build: dist/cli.js is missing or older than server/src; running npm run build');
-  const r = spawnSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'inherit' });
-  if (r.status !== 0) fail('npm run build failed');
+  if (!buildIfStale()) fail('npm run build failed');
 }
 
 /**

@@ -24,6 +24,7 @@ interface LintOptions {
   format: Format;
   failOn: (typeof FAIL_ON)[number];
   rule: string[];
+  escapeInterfaces?: boolean;
 }
 
 function render(report: LintReport, format: Format): string {
@@ -55,7 +56,7 @@ function ruleSettings(pairs: string[]) {
 }
 
 async function lint(paths: string[], options: LintOptions): Promise<number> {
-  const settings = ruleSettings(options.rule);
+  const settings = { ...ruleSettings(options.rule), escapeInterfaces: options.escapeInterfaces === true };
   const files = expandPaths(paths);
   const report = await lintFiles(files, settings);
   for (const s of report.skipped) process.stderr.write(`goleash: skipped ${s.path}: ${s.reason}\n`);
@@ -89,6 +90,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level').choices(FAIL_ON).default('warning'))
     .option('--rule <rule=severity>', 'set a rule to error|warning|information|hint|off (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
+    .option('--escape-interfaces', 'heap-escape: also report values converted to interfaces (fmt arguments and the like)')
     .action(async (paths: string[], options: LintOptions) => setExit(await lint(paths, options)));
   program
     .command('rules')

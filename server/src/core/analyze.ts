@@ -39,7 +39,7 @@ export function analyzeFile(file: FileFacts, pkg: PackageIndex, options: Analyze
     const severity = effectiveSeverity(settings, rule.id, rule.defaultSeverity);
     if (!severity) continue;
     try {
-      for (const f of rule.check(file, pkg)) {
+      for (const f of rule.check(file, pkg, { escapeInterfaces: settings.escapeInterfaces ?? false })) {
         if (isSuppressed(file.suppressions, f.rule, f.range.start.line)) continue;
         // A user's severity replaces the default; a rule's own downgrade (e.g. in tests) is kept.
         findings.push({ ...f, severity: f.severity === rule.defaultSeverity ? severity : f.severity });

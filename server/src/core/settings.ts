@@ -10,6 +10,32 @@ export const RULE_SETTINGS: readonly RuleSetting[] = [...SEVERITIES, 'off'];
 export interface Settings {
   /** Per rule: its severity, or 'off'. Rules not named run at their default severity. */
   rules: Record<string, RuleSetting>;
+  /** heap-escape also reports interface conversions (`x escapes to heap` for fmt arguments). */
+  escapeInterfaces?: boolean;
+}
+
+/** `goleash.escape`: heap-escape's level, kept low by default (it is information, not a bug). */
+export const ESCAPE_LEVELS = ['off', 'hint', 'information'] as const;
+
+/**
+ * Reads `escape` (off | hint | information) and `escapeInterfaces` (boolean) into settings;
+ * an explicit `rules["heap-escape"]` wins over `escape`.
+ */
+export function withEscapeSettings(settings: Settings, escape: unknown, interfaces: unknown, where = 'goleash'): SettingsResult {
+  const problems: string[] = [];
+  const rules = { ...settings.rules };
+  if (escape !== undefined && escape !== null) {
+    const level = escape === 'info' ? 'information' : escape;
+    if (typeof level === 'string' && (ESCAPE_LEVELS as readonly string[]).includes(level)) rules['heap-escape'] ??= level as RuleSetting;
+    else problems.push(`${where}.escape: expected one of ${ESCAPE_LEVELS.join(', ')}, got ${JSON.stringify(escape)}`);
+  }
+  let escapeInterfaces = settings.escapeInterfaces;
+  if (interfaces !== undefined && interfaces !== null) {
+    if (interfaces === true || interfaces === 'true') escapeInterfaces = true;
+    else if (interfaces === false || interfaces === 'false') escapeInterfaces = false;
+    else problems.push(`${where}.escapeInterfaces: expected true or false, got ${JSON.stringify(interfaces)}`);
+  }
+  return { settings: { rules, ...(escapeInterfaces !== undefined ? { escapeInterfaces } : {}) }, problems };
 }
 
 export const DEFAULT_SETTINGS: Settings = { rules: {} };

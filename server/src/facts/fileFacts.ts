@@ -1,6 +1,7 @@
 // The plain data rules ask about one file. Each fact is computed on first use and kept, so a
 // rule that never asks about goroutines costs nothing for them, and two rules asking share it.
 import type { Node, Tree } from 'web-tree-sitter';
+import { collectAllocations, type AllocationSite } from './allocations';
 import { collectGoInLoops, type GoInLoop } from './bounds';
 import { collectChannels, type ChannelFacts } from './channels';
 import { collectFunctions, innermostFunction, type FuncInfo } from './functions';
@@ -76,6 +77,11 @@ export class FileFacts {
   /** Identifiers by name, selectors by field name, import names: where names are used. */
   get references(): References {
     return this.once('references', () => collectReferences(this.root));
+  }
+
+  /** Allocation sites the compiler's escape analysis reports on. */
+  get allocations(): AllocationSite[] {
+    return this.once('allocations', () => collectAllocations(this.nodesOf, (n) => this.functionAt(n)));
   }
 
   get suppressions(): Suppression[] {

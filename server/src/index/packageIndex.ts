@@ -51,10 +51,10 @@ export class PackageIndex {
   }
 
   /** Package functions or methods a call may reach, by what the call's syntax shows. */
-  callees(file: FileFacts, callee: string | undefined): Located<FuncInfo>[] {
+  callees(file: FileFacts, callee: string | undefined, at = Number.MAX_SAFE_INTEGER): Located<FuncInfo>[] {
     if (!callee) return [];
     const visible = new Set(this.visibleFrom(file));
-    const found = this.functionsByKey.get(this.calleeKey(file, callee)) ?? [];
+    const found = this.functionsByKey.get(this.calleeKey(file, callee, at)) ?? [];
     return found.filter((f) => visible.has(f.file));
   }
 
@@ -72,14 +72,17 @@ export class PackageIndex {
     return key ? this.buildSummaries().get(key) : undefined;
   }
 
-  /** `f`, `T.m` for `x.m` when x's struct type shows, else `.m` (any method named m). */
-  private calleeKey(file: FileFacts, callee: string): string {
+  /**
+   * `f`, `T.m` for `x.m` when x's struct type shows, else `.m` (any method named m). `at` is where
+   * the call is, so a local `x` resolves (callers that omit it see only package-level names).
+   */
+  private calleeKey(file: FileFacts, callee: string, at: number): string {
     const dot = callee.lastIndexOf('.');
     if (dot < 0) return callee;
     const operand = callee.slice(0, dot);
     const method = callee.slice(dot + 1);
     if (/^\w+$/.test(operand)) {
-      const symbol = file.scopes.lookup(operand, Number.MAX_SAFE_INTEGER);
+      const symbol = file.scopes.lookup(operand, at);
       const type = symbol && structTypeOf(symbol);
       if (type) return `${type}.${method}`;
       if (!symbol) return `pkg:${callee}`; // another package's function: not ours

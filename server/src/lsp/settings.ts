@@ -2,7 +2,7 @@
 // document until the client says they changed. A client that never answers must not stall
 // analysis: after a short wait the defaults apply.
 import type { Connection } from 'vscode-languageserver';
-import { DEFAULT_SETTINGS, parseRuleSettings, type Settings } from '../core/settings';
+import { DEFAULT_SETTINGS, parseRuleSettings, withEscapeSettings, type Settings } from '../core/settings';
 
 export interface EditorSettings {
   enable: boolean;
@@ -51,8 +51,11 @@ export class SettingsCache {
 
   private parse(raw: unknown): EditorSettings {
     if (!raw || typeof raw !== 'object') return DEFAULT_EDITOR_SETTINGS;
-    const value = raw as { enable?: unknown; rules?: unknown };
-    const { settings, problems } = parseRuleSettings(value.rules, 'goleash.rules');
+    const value = raw as { enable?: unknown; rules?: unknown; escape?: unknown; escapeInterfaces?: unknown };
+    const parsed = parseRuleSettings(value.rules, 'goleash.rules');
+    const escape = withEscapeSettings(parsed.settings, value.escape, value.escapeInterfaces);
+    const settings = escape.settings;
+    const problems = [...parsed.problems, ...escape.problems];
     for (const p of problems) {
       if (this.reported.has(p)) continue;
       this.reported.add(p);

@@ -54,5 +54,11 @@ export interface Rule {
   docs: string;
   defaultSeverity: Severity;
   /** Findings in `file`; `pkg` holds every file of its package (the file's directory), `file` included. */
-  check(file: FileFacts, pkg: PackageIndex): Finding[];
+  check(file: FileFacts, pkg: PackageIndex, options: RuleOptions): Finding[];
+}
+
+/** What settings rules read beyond their severity. */
+export interface RuleOptions {
+  /** heap-escape: report interface conversions too. */
+  escapeInterfaces: boolean;
 }

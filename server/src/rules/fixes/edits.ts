@@ -16,9 +16,13 @@ export function insertAt(position: Position, newText: string): TextEdit {
 /** `//goleash:ignore RULE` on its own line above `node`, at the node's indentation. */
 export function ignoreCommentFix(rule: string, node: Node, lines: readonly string[]): Fix {
   const indent = indentOf(lines, node);
+  const row = node.startPosition.row;
+  // After a doc comment at the top level, gofmt sets a directive apart with a `//` line.
+  const afterDocComment = indent === '' && /^\/\/(?!\w+:)/.test(lines[row - 1] ?? '') && lines[row - 1].trim() !== '//';
+  const directive = `${afterDocComment ? '//\n' : ''}${indent}//goleash:ignore ${rule}\n`;
   return {
     title: `Ignore ${rule} for this line`,
-    edits: [insertAt({ line: node.startPosition.row, character: 0 }, `${indent}//goleash:ignore ${rule}\n`)],
+    edits: [insertAt({ line: row, character: 0 }, directive)],
   };
 }
 

@@ -1,0 +1,625 @@
+// Where a value goes, from syntax: the core of the heap-escape heuristics. Starting from an
+// expression (an allocation, `&x`, a parameter), it walks up the tree to what consumes the value
+// (a return, an assignment, a call argument, a send, a composite literal), follows local
+// variables through their uses, and stops at the first place that keeps the value past the
+// frame: a global, a field or map reached through a pointer, a channel, a goroutine, a callee
+// whose parameter leaks, or code it cannot see (taken as leaking, as the compiler must).
+//
+// `level` counts dereferences between the traced expression and the value that matters: `&x`
+// is traced at 0; an element stored in a slice literal is at level 1 of that literal. A callee
+// that leaks only its parameter's content (json.Marshal) lets level ≥ 1 escape, not level 0.
+import type { Node } from 'web-tree-sitter';
+import type { FileFacts } from '../facts/fileFacts';
+import type { FuncInfo } from '../facts/functions';
+import type { GoSymbol } from '../facts/scopes';
+import { calleeText, namedChildren } from '../facts/syntax';
+import { isStdlibPackage, isStdlibType, stdlibFunction, variadicElement, type ParamEscape } from '../data/stdlibEscapes';
+import { functionKey, type Located, type PackageIndex } from './packageIndex';
+
+export interface Escape {
+  kind: 'heap';
+  reason: string;
+  /** Where the value leaves: the return, the store, the call. */
+  at: Node;
+  atFile: FileFacts;
+}
+
+export interface ToResult {
+  kind: 'result';
+  at: Node;
+  atFile: FileFacts;
+}
+
+export type Sink = Escape | ToResult;
+
+/**
+ * Parameter tags, like the compiler's `leaking param` lines: the value itself leaks (heap), only
+ * what it points to (content), it flows to a result (result), or what it points to does
+ * (result-content: `strings.Builder.String` returns the buffer, not the builder).
+ */
+export type Leak = 'none' | 'heap' | 'content' | 'result' | 'result-content';
+
+const MAX_DEPTH = 24;
+/**
+ * A function or method of another (non-standard) package: the compiler has its summary, we do
+ * not. Measured on the oracle's tune half, "flows to the result" beats both "leaks" (precision
+ * 70% for moved-to-heap) and "keeps nothing" (recall 88%): constructors that wrap their argument
+ * are the common case where it matters.
+ */
+const OTHER_PACKAGE: Leak = 'result';
+const NO_ESCAPE_BUILTINS = new Set(['len', 'cap', 'delete', 'close', 'print', 'println', 'min', 'max', 'clear', 'complex', 'real', 'imag', 'copy', 'new', 'make']);
+const BASIC_TYPES = new Set([
+  'string', 'byte', 'rune', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64',
+  'uintptr', 'float32', 'float64', 'bool', 'complex64', 'complex128', 'error', 'any',
+]);
+
+interface Walk {
+  file: FileFacts;
+  depth: number;
+  seen: Set<string>;
+}
+
+export class EscapeFlow {
+  private readonly leaks = new Map<string, Leak>();
+  private readonly literalEscapes = new Map<number, Sink | null>();
+  private readonly importsByFile = new WeakMap<FileFacts, Map<string, string>>();
+
+  constructor(private readonly pkg: PackageIndex) {}
+
+  /** Where the value of `expr` (in `file`) ends up, `level` dereferences down. */
+  sinkOf(file: FileFacts, expr: Node, level: number): Sink | undefined {
+    return this.destination(expr, level, { file, depth: 0, seen: new Set() });
+  }
+
+  /** Does this func literal outlive its frame (stored, returned, started with go)? */
+  funcLiteralSink(file: FileFacts, lit: Node): Sink | undefined {
+    const cached = this.literalEscapes.get(lit.id);
+    if (cached !== undefined) return cached ?? undefined;
+    this.literalEscapes.set(lit.id, null); // recursion guard: a literal that reaches itself stays
+    const sink = this.destination(lit, 0, { file, depth: 0, seen: new Set() });
+    this.literalEscapes.set(lit.id, sink ?? null);
+    return sink;
+  }
+
+  /** The tag of parameter `index` (-1: the receiver) of a package function, like `leaking param`. */
+  leakOf(callee: Located<FuncInfo>, index: number): Leak {
+    const key = `${functionKey(callee.item) ?? callee.item.name}#${index}`;
+    const known = this.leaks.get(key);
+    if (known) return known;
+    this.leaks.set(key, 'none'); // recursion: assume no leak until shown otherwise
+    const leak = this.computeLeak(callee, index);
+    this.leaks.set(key, leak);
+    return leak;
+  }
+
+  private computeLeak({ file, item: f }: Located<FuncInfo>, index: number): Leak {
+    const symbol = index < 0 ? receiverSymbol(file, f) : file.scopes.paramsOf(f).find((s) => s.paramIndex === index);
+    if (!symbol) return 'none'; // unnamed or `_`: the body cannot use it
+    const walk = (): Walk => ({ file, depth: 0, seen: new Set() });
+    const itself = this.followSymbol(symbol, 0, walk());
+    if (itself?.kind === 'heap') return 'heap';
+    const content = this.followSymbol(symbol, 1, walk());
+    if (content?.kind === 'heap') return 'content';
+    return itself ? 'result' : content ? 'result-content' : 'none';
+  }
+
+  /** Does `operand.method()` take `&operand` (a pointer-receiver method of operand's type)? */
+  takesPointerReceiver(file: FileFacts, operand: Node, method: string): boolean {
+    const type = typeOfExpression(file, operand)?.replace(/\[.*\]$/, '');
+    if (!type || type.startsWith('*')) return false;
+    const dot = type.indexOf('.');
+    if (dot > 0) {
+      const path = this.imports(file).get(type.slice(0, dot));
+      return !!path && isStdlibPackage(path) && stdlibFunction(path, `(*${type.slice(dot + 1)}).${method}`)?.pointerReceiver === true;
+    }
+    return this.methodsOf(file, operand, type, method).some((m) => m.item.receiver?.pointer);
+  }
+
+  /**
+   * Does argument `index` of this call get boxed into an interface that leaks? True for a
+   * standard-library parameter (or `...any` element) whose tag leaks to the heap, or a package
+   * function's `...any` / `any` parameter that leaks: a non-pointer value there is boxed first.
+   */
+  boxesArgument(file: FileFacts, call: Node, index: number): boolean {
+    const fn = call.childForFieldName('function');
+    if (!fn) return false;
+    const stmt = call.parent;
+    if (stmt?.type === 'go_statement' || stmt?.type === 'defer_statement') return false;
+    if (fn.type === 'identifier') {
+      return this.pkg.callees(file, fn.text, call.startIndex).some((c) => {
+        const p = c.item.params[paramIndexFor(c.item, index)];
+        return !!p && /^(\.\.\.)?(any|interface\{\})$/.test(p.type.replace(/\s+/g, '')) && this.leakOf(c, paramIndexFor(c.item, index)) !== 'none';
+      });
+    }
+    if (fn.type !== 'selector_expression') return false;
+    const operand = fn.childForFieldName('operand');
+    const name = fn.childForFieldName('field')?.text ?? '';
+    if (!operand) return false;
+    const imports = this.imports(file);
+    let std: ReturnType<typeof stdlibFunction>;
+    if (isPackageName(file, operand, imports)) {
+      const path = imports.get(operand.text)!;
+      std = isStdlibPackage(path) ? stdlibFunction(path, name) : undefined;
+    } else {
+      const type = typeOfExpression(file, operand)?.replace(/^\*/, '');
+      const dot = type?.indexOf('.') ?? -1;
+      const path = type && dot > 0 ? imports.get(type.slice(0, dot)) : undefined;
+      std = path && isStdlibPackage(path) ? stdlibFunction(path, `(*${type!.slice(dot + 1)}).${name}`) : undefined;
+    }
+    if (!std) return false;
+    // Only the `...` tail: a fixed parameter's tag does not say whether it is an interface
+    // (Errorf's `format string` leaks too, unboxed).
+    const last = std.params.length - 1;
+    const param = std.params[last];
+    if (!std.variadic || index < last || !param) return false;
+    return variadicElement(param).leak === 'heap';
+  }
+
+  /** Where `&operand` goes when passed as the receiver of `operand.method()`. */
+  receiverSink(file: FileFacts, operand: Node, method: string, call: Node): Sink | undefined {
+    const w: Walk = { file, depth: 0, seen: new Set() };
+    if (call.parent?.type === 'go_statement') return heap('passed to a goroutine', call.parent, w);
+    return this.applyLeak(this.methodLeak(file, operand, method, -1), 0, call, w, `passed to ${method} as its receiver`);
+  }
+
+  private methodsOf(file: FileFacts, operand: Node, type: string, method: string): Located<FuncInfo>[] {
+    const base = baseIdentifier(operand);
+    const callee = base ? `${base.text}.${method}` : `.${method}`;
+    return this.pkg.callees(file, callee, operand.startIndex).filter((m) => m.item.receiver?.typeName === type);
+  }
+
+  // ---- walking up from an expression -------------------------------------------------------
+
+  private destination(expr: Node, level: number, w: Walk): Sink | undefined {
+    if (level < 0 || w.depth > MAX_DEPTH) return undefined;
+    const key = `${w.file.path}:${expr.id}:${level}`;
+    if (w.seen.has(key)) return undefined;
+    w.seen.add(key);
+    const parent = expr.parent;
+    if (!parent) return undefined;
+    const next = (n: Node, l: number) => this.destination(n, l, { ...w, depth: w.depth + 1 });
+    switch (parent.type) {
+      case 'parenthesized_expression':
+      case 'type_assertion_expression':
+      case 'slice_expression':
+        return parent.childForFieldName('operand')?.id === expr.id || parent.type === 'parenthesized_expression' ? next(parent, level) : undefined;
+      case 'return_statement':
+        return { kind: 'result', at: parent, atFile: w.file };
+      case 'expression_list':
+        return this.fromList(expr, parent, level, w);
+      case 'unary_expression':
+        return this.fromUnary(parent, level, next);
+      case 'selector_expression':
+        return this.fromSelector(expr, parent, level, w, next);
+      case 'index_expression':
+        return parent.childForFieldName('operand')?.id === expr.id && level >= 1 && !isLeftSide(parent) ? next(parent, level - 1) : undefined;
+      case 'argument_list':
+        return this.fromArgument(expr, parent, level, w);
+      case 'variadic_argument':
+        return parent.parent ? this.fromArgument(parent, parent.parent, level, w) : undefined;
+      case 'call_expression':
+        return this.fromCalled(expr, parent, w);
+      case 'send_statement':
+        return parent.childForFieldName('value')?.id === expr.id ? heap('sent on a channel', parent, w) : undefined;
+      case 'literal_element':
+      case 'keyed_element':
+        return next(parent, level);
+      case 'literal_value':
+        return this.fromLiteralBody(parent, level, next);
+      case 'composite_literal':
+        return next(parent, level);
+      case 'short_var_declaration':
+      case 'assignment_statement':
+      case 'var_spec':
+        return this.fromAssignment(expr, parent, [expr], level, w);
+      case 'range_clause':
+        return this.fromRange(expr, parent, level, w);
+      case 'go_statement':
+      case 'defer_statement':
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  /** `return a, b`, `x, y := a, b`, `f(a, b)` share expression_list; dispatch on the grandparent. */
+  private fromList(expr: Node, list: Node, level: number, w: Walk): Sink | undefined {
+    const owner = list.parent;
+    if (!owner) return undefined;
+    if (owner.type === 'return_statement') return { kind: 'result', at: owner, atFile: w.file };
+    if (owner.type === 'short_var_declaration' || owner.type === 'assignment_statement' || owner.type === 'var_spec') {
+      return this.fromAssignment(expr, owner, namedChildren(list), level, w);
+    }
+    if (owner.type === 'send_statement' && owner.childForFieldName('value')?.id === list.id) return heap('sent on a channel', owner, w);
+    return this.destination(list, level, { ...w, depth: w.depth + 1 });
+  }
+
+  private fromUnary(parent: Node, level: number, next: (n: Node, l: number) => Sink | undefined): Sink | undefined {
+    const op = parent.child(0)?.type;
+    if (op === '&') return next(parent, level + 1); // &v.f / &local: v's content now reachable from a pointer
+    if (op === '*') return level >= 1 && !isLeftSide(parent) ? next(parent, level - 1) : undefined;
+    if (op === '<-') return level >= 1 ? next(parent, level - 1) : undefined;
+    return undefined;
+  }
+
+  private fromSelector(expr: Node, sel: Node, level: number, w: Walk, next: (n: Node, l: number) => Sink | undefined): Sink | undefined {
+    if (sel.childForFieldName('operand')?.id !== expr.id) return undefined;
+    const call = sel.parent;
+    if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === sel.id) return this.fromReceiver(expr, sel, call, level, w);
+    if (isLeftSide(sel)) return undefined; // a write into the value, not a copy of it
+    // `x.f` reads a field: through a pointer that is content; inside a value it is the same level.
+    return level >= 1 ? next(sel, level - 1) : undefined;
+  }
+
+  /** The expression is the receiver of a method call `expr.m(…)`. */
+  private fromReceiver(expr: Node, sel: Node, call: Node, level: number, w: Walk): Sink | undefined {
+    const method = sel.childForFieldName('field')?.text ?? '';
+    if (isPackageName(w.file, expr, this.imports(w.file))) return undefined;
+    if (call.parent?.type === 'go_statement') return heap('passed to a goroutine', call.parent, w);
+    const leak = this.receiverLeak(w.file, expr, method);
+    return this.applyLeak(leak, level, call, w, `passed to ${sel.text}`);
+  }
+
+  private fromCalled(expr: Node, call: Node, w: Walk): Sink | undefined {
+    if (call.childForFieldName('function')?.id !== expr.id) return undefined;
+    const stmt = call.parent;
+    if (stmt?.type === 'go_statement') return heap('started as a goroutine', stmt, w);
+    if (stmt?.type === 'defer_statement' && insideLoop(stmt)) return heap('deferred in a loop', stmt, w);
+    return undefined; // called in place: the frame outlives the call
+  }
+
+  private fromLiteralBody(body: Node, level: number, next: (n: Node, l: number) => Sink | undefined): Sink | undefined {
+    const lit = body.parent;
+    if (!lit) return undefined;
+    if (lit.type === 'literal_value' || lit.type === 'literal_element' || lit.type === 'keyed_element') {
+      // An element of an implicit `{…}` inside another literal: it is that element's content.
+      return next(lit, level + 1);
+    }
+    const type = lit.childForFieldName('type');
+    // Slices and maps hold their elements behind a pointer; structs and arrays hold them inline.
+    const indirect = type?.type === 'slice_type' || type?.type === 'map_type';
+    return next(lit, indirect ? level + 1 : level);
+  }
+
+  private fromRange(expr: Node, clause: Node, level: number, w: Walk): Sink | undefined {
+    if (clause.childForFieldName('right')?.id !== expr.id || level < 1) return undefined;
+    const left = clause.childForFieldName('left');
+    const names = left ? (left.type === 'expression_list' ? namedChildren(left) : [left]) : [];
+    const value = names[1];
+    if (!value || value.type !== 'identifier') return undefined;
+    const symbol = w.file.scopes.resolve(value);
+    return symbol ? this.followSymbol(symbol, level - 1, w) : undefined;
+  }
+
+  // ---- assignments and variables ------------------------------------------------------------
+
+  private fromAssignment(expr: Node, stmt: Node, values: Node[], level: number, w: Walk): Sink | undefined {
+    const right = stmt.type === 'var_spec' ? stmt.childForFieldName('value') : stmt.childForFieldName('right');
+    const inRight = right && expr.startIndex >= right.startIndex && expr.endIndex <= right.endIndex;
+    if (!inRight) return undefined;
+    const leftNode = stmt.type === 'var_spec' ? null : stmt.childForFieldName('left');
+    const targets = stmt.type === 'var_spec' ? stmt.childrenForFieldName('name').filter((n): n is Node => !!n) : leftNode ? (leftNode.type === 'expression_list' ? namedChildren(leftNode) : [leftNode]) : [];
+    const index = values.length === targets.length ? values.findIndex((v) => v.startIndex <= expr.startIndex && v.endIndex >= expr.endIndex) : 0;
+    const target = targets[Math.max(index, 0)];
+    if (!target) return undefined;
+    if (stmt.type === 'assignment_statement' && /^[^=]+=$/.test(stmt.child(1)?.text ?? '') && stmt.child(1)?.text !== '=') return undefined; // x += v
+    return this.storeInto(target, level, w, stmt);
+  }
+
+  /** The value is stored into `target` (an identifier, `a.f`, `a[i]`, `*p`). */
+  private storeInto(target: Node, level: number, w: Walk, at: Node): Sink | undefined {
+    if (target.type === 'identifier') {
+      if (target.text === '_') return undefined;
+      const symbol = w.file.scopes.resolve(target);
+      if (!symbol || symbol.kind === 'global') return heap('stored in a global', at, w);
+      if (symbol.kind === 'result') return { kind: 'result', at, atFile: w.file };
+      return this.followSymbol(symbol, level, w);
+    }
+    if (target.type === 'parenthesized_expression' && target.namedChild(0)) return this.storeInto(target.namedChild(0)!, level, w, at);
+    const base = target.childForFieldName('operand');
+    if (!base) return heap('stored through a pointer', at, w);
+    const what = target.type === 'index_expression' ? 'stored in a map or slice' : 'stored in a field';
+    const owner = base.type === 'identifier' ? w.file.scopes.resolve(base) : undefined;
+    if (!owner || owner.kind === 'global') return heap(owner ? `${what} of a global` : what, at, w);
+    if (owner.kind === 'param' || owner.kind === 'receiver') {
+      if (isValueType(owner.type) && target.type === 'selector_expression') return undefined; // a copy of the struct: the store dies with it
+      return heap(`${what} of ${owner.kind === 'receiver' ? 'the receiver' : `parameter ${owner.name}`}`, at, w);
+    }
+    // A local: the stored value lives as long as the local's value, inline or one level down.
+    const inline = target.type === 'selector_expression' ? !pointsSomewhere(owner) : isArrayType(owner.type);
+    return this.followSymbol(owner, inline ? level : level + 1, w);
+  }
+
+  /** Every read of a variable, each a flow of its value; a read inside an escaping closure escapes. */
+  private followSymbol(symbol: GoSymbol, level: number, w: Walk): Sink | undefined {
+    const file = w.file;
+    let result: Sink | undefined;
+    for (const use of file.references.identifiers.get(symbol.name) ?? []) {
+      if (use.startIndex < symbol.scopeStart || use.startIndex >= symbol.scopeEnd || use.id === symbol.declNode.id) continue;
+      if (file.scopes.resolve(use)?.id !== symbol.id) continue;
+      const captured = this.capturedBy(file, use, symbol);
+      if (captured) return heap(`captured by a ${captured.goroutine ? 'goroutine' : 'closure that escapes'}`, captured.at, w);
+      const sink = this.destination(use, level, { ...w, depth: w.depth + 1 });
+      if (sink?.kind === 'heap') return sink;
+      result ??= sink;
+    }
+    return result;
+  }
+
+  /** The innermost escaping func literal between a use and its variable's own function. */
+  private capturedBy(file: FileFacts, use: Node, symbol: GoSymbol): { at: Node; goroutine: boolean } | undefined {
+    const home = symbol.func?.node;
+    for (let p = use.parent; p && p.id !== home?.id; p = p.parent) {
+      if (p.type !== 'func_literal') continue;
+      const sink = this.funcLiteralSink(file, p);
+      if (sink?.kind === 'heap') return { at: sink.at, goroutine: sink.reason === 'started as a goroutine' };
+    }
+    return undefined;
+  }
+
+  // ---- calls -------------------------------------------------------------------------------
+
+  private fromArgument(expr: Node, args: Node, level: number, w: Walk): Sink | undefined {
+    const call = args.parent;
+    if (!call || call.type !== 'call_expression') return undefined;
+    const list = namedChildren(args);
+    const index = list.findIndex((a) => a.id === expr.id);
+    const spread = expr.type === 'variadic_argument';
+    const stmt = call.parent;
+    if (stmt?.type === 'go_statement') return heap('passed to a goroutine', stmt, w);
+    if (stmt?.type === 'defer_statement' && insideLoop(stmt)) return heap('deferred in a loop', stmt, w);
+    const fn = call.childForFieldName('function');
+    if (!fn) return undefined;
+    const callee = calleeText(call);
+    if (callee === 'append') return this.fromAppend(index, spread, level, call, w);
+    if (callee === 'panic') return heap('passed to panic', call, w);
+    if (callee && NO_ESCAPE_BUILTINS.has(callee) && !w.file.scopes.lookup(callee, call.startIndex)) return undefined;
+    if (this.isConversion(w.file, fn)) return this.destination(call, level, { ...w, depth: w.depth + 1 });
+    const leak = this.argumentLeakOf(w.file, fn, index, spread);
+    return this.applyLeak(leak, level, call, w, `passed to ${calleeText(call) ?? 'a function value'}`);
+  }
+
+  private fromAppend(index: number, spread: boolean, level: number, call: Node, w: Walk): Sink | undefined {
+    const next = (l: number) => this.destination(call, l, { ...w, depth: w.depth + 1 });
+    if (index === 0) return next(level); // the result shares the slice's backing array
+    if (spread) return level >= 1 ? next(level) : undefined; // only the elements are copied
+    const sink = next(level + 1); // an appended value lives in the backing array
+    return sink?.kind === 'heap' ? { ...sink, reason: `appended to a slice ${sink.reason}` } : sink;
+  }
+
+  /** Apply a parameter tag to a value passed at `level`. */
+  private applyLeak(leak: Leak, level: number, call: Node, w: Walk, what: string): Sink | undefined {
+    switch (leak) {
+      case 'heap':
+        return heap(`${what}, which keeps it`, call, w);
+      case 'content':
+        return level >= 1 ? heap(`${what}, which keeps what it points to`, call, w) : undefined;
+      case 'result':
+        return this.destination(call, level, { ...w, depth: w.depth + 1 });
+      case 'result-content':
+        return level >= 1 ? this.destination(call, level - 1, { ...w, depth: w.depth + 1 }) : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private argumentLeakOf(file: FileFacts, fn: Node, index: number, spread: boolean): Leak {
+    if (fn.type === 'identifier') {
+      const local = file.scopes.resolve(fn);
+      if (local && local.kind !== 'global') return 'heap'; // a function value: unknown code
+      const callees = this.pkg.callees(file, fn.text);
+      if (callees.length === 0) return 'heap';
+      return strongest(callees.map((c) => this.leakOf(c, paramIndexFor(c.item, index))));
+    }
+    if (fn.type !== 'selector_expression') return 'heap';
+    const operand = fn.childForFieldName('operand');
+    const name = fn.childForFieldName('field')?.text ?? '';
+    if (!operand) return 'heap';
+    const imports = this.imports(file);
+    if (isPackageName(file, operand, imports)) {
+      const path = imports.get(operand.text)!;
+      if (!isStdlibPackage(path)) return OTHER_PACKAGE;
+      return stdlibArgumentTag(path, name, index, spread);
+    }
+    return this.methodLeak(file, operand, name, index);
+  }
+
+  /** The tag of argument `index` of method `name` called on `operand` (-1: the receiver). */
+  private methodLeak(file: FileFacts, operand: Node, name: string, index: number): Leak {
+    if (this.isStdlibMember(file, operand)) return 'none'; // binary.BigEndian.PutUint32: a standard type's method
+    const type = typeOfExpression(file, operand);
+    if (!type) return this.sameNameMethodsLeak(file, name, index);
+    const bare = type.replace(/^\*/, '');
+    const dot = bare.indexOf('.');
+    if (dot > 0) {
+      const path = this.imports(file).get(bare.slice(0, dot));
+      if (!path || !isStdlibPackage(path)) return OTHER_PACKAGE;
+      const fn = stdlibFunction(path, `(*${bare.slice(dot + 1)}).${name}`);
+      if (!fn) return 'heap';
+      const tag = index < 0 ? fn.receiver : fn.params[fn.variadic ? Math.min(index, fn.params.length - 1) : index];
+      return tagOf(tag ?? undefined);
+    }
+    const methods = this.methodsOf(file, operand, bare.replace(/\[.*\]$/, ''), name);
+    if (methods.length === 0) return 'heap';
+    return strongest(methods.map((m) => this.leakOf(m, index < 0 ? -1 : paramIndexFor(m.item, index))));
+  }
+
+  /**
+   * A method on a value whose type the syntax does not show: if the package declares methods of
+   * that name, the call most likely reaches one of them; if not, the type is another package's
+   * and the code is unknown.
+   */
+  private sameNameMethodsLeak(file: FileFacts, name: string, index: number): Leak {
+    const methods = this.pkg.callees(file, `.${name}`).filter((m) => m.item.kind === 'method');
+    if (methods.length === 0) return 'heap'; // often an interface: the compiler cannot see through it either
+    return strongest(methods.map((m) => this.leakOf(m, index < 0 ? -1 : paramIndexFor(m.item, index))));
+  }
+
+  /** `pkg.Name` where pkg is a standard-library import. */
+  private isStdlibMember(file: FileFacts, expr: Node): boolean {
+    if (expr.type !== 'selector_expression') return false;
+    const base = expr.childForFieldName('operand');
+    const imports = this.imports(file);
+    return !!base && isPackageName(file, base, imports) && isStdlibPackage(imports.get(base.text)!);
+  }
+
+  private receiverLeak(file: FileFacts, receiver: Node, method: string): Leak {
+    return this.methodLeak(file, receiver, method, -1);
+  }
+
+  private isConversion(file: FileFacts, fn: Node): boolean {
+    if (fn.type === 'parenthesized_type' || fn.type === 'slice_type' || fn.type === 'array_type' || fn.type === 'map_type' || fn.type === 'pointer_type') return true;
+    if (fn.type === 'parenthesized_expression') return true; // `(*T)(p)`
+    if (fn.type === 'identifier') return BASIC_TYPES.has(fn.text) && !file.scopes.lookup(fn.text, fn.startIndex) ? !isInterfaceName(fn.text) : file.types.has(fn.text) && !isInterfaceDecl(file, fn.text);
+    return false;
+  }
+
+  private imports(file: FileFacts): Map<string, string> {
+    let map = this.importsByFile.get(file);
+    if (!map) {
+      map = importPaths(file);
+      this.importsByFile.set(file, map);
+    }
+    return map;
+  }
+}
+
+// ---- helpers --------------------------------------------------------------------------------
+
+/** `x` of `x`, `(x)`, `&x`, `(&x)`: the variable a method is called on. */
+function baseIdentifier(expr: Node): Node | undefined {
+  let n: Node | null = expr;
+  while (n && (n.type === 'parenthesized_expression' || (n.type === 'unary_expression' && n.child(0)?.type === '&'))) {
+    n = n.type === 'parenthesized_expression' ? n.namedChild(0) : n.childForFieldName('operand');
+  }
+  return n?.type === 'identifier' ? n : undefined;
+}
+
+function heap(reason: string, at: Node, w: Walk): Escape {
+  return { kind: 'heap', reason, at, atFile: w.file };
+}
+
+function strongest(leaks: Leak[]): Leak {
+  for (const l of ['heap', 'content', 'result', 'result-content'] as const) if (leaks.includes(l)) return l;
+  return 'none';
+}
+
+/**
+ * The tag of a standard-library call argument. A package member the table does not know is a
+ * type conversion (`http.HandlerFunc(f)`: the value flows to the result) or a generic or
+ * pointer-free function (`slices.SortFunc`: taken as keeping nothing, like most of the library).
+ */
+function stdlibArgumentTag(path: string, name: string, index: number, spread: boolean): Leak {
+  const fn = stdlibFunction(path, name);
+  if (!fn) return isStdlibType(path, name) ? 'result' : 'none';
+  if (index >= fn.params.length && !fn.variadic) return 'none';
+  const param = fn.params[fn.variadic ? Math.min(index, fn.params.length - 1) : index];
+  if (!param) return 'none';
+  const tail = fn.variadic && index >= fn.params.length - 1 && !spread;
+  return tagOf(tail ? variadicElement(param) : param);
+}
+
+function tagOf(param: ParamEscape | undefined): Leak {
+  if (!param) return 'none';
+  if (param.leak === 'heap' || param.leak === 'content') return param.leak;
+  if (param.leak === 'result') return param.results.some((r) => r.level === 0) ? 'result' : 'result-content';
+  return 'none';
+}
+
+/** A standard-library tag; a known function whose parameter has no tag holds no pointers. */
+
+function paramIndexFor(f: FuncInfo, argIndex: number): number {
+  const last = f.params.length - 1;
+  return last >= 0 && f.params[last].type.startsWith('...') ? Math.min(argIndex, last) : argIndex;
+}
+
+function receiverSymbol(file: FileFacts, f: FuncInfo): GoSymbol | undefined {
+  const name = f.receiver?.name;
+  if (!name || !f.body) return undefined;
+  const symbol = file.scopes.lookup(name, f.body.startIndex);
+  return symbol?.kind === 'receiver' ? symbol : undefined;
+}
+
+function isLeftSide(node: Node): boolean {
+  let n = node;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const p = n.parent?.type === 'expression_list' ? n.parent.parent : n.parent;
+  const list = n.parent?.type === 'expression_list' ? n.parent : n;
+  if (p?.type === 'assignment_statement' || p?.type === 'short_var_declaration') return p.childForFieldName('left')?.id === list.id;
+  if (p?.type === 'inc_statement' || p?.type === 'dec_statement') return true;
+  return false;
+}
+
+function insideLoop(node: Node): boolean {
+  for (let p = node.parent; p && p.type !== 'func_literal' && p.type !== 'function_declaration' && p.type !== 'method_declaration'; p = p.parent) {
+    if (p.type === 'for_statement') return true;
+  }
+  return false;
+}
+
+function isPackageName(file: FileFacts, node: Node, imports: Map<string, string>): boolean {
+  return node.type === 'identifier' && imports.has(node.text) && !file.scopes.lookup(node.text, node.startIndex);
+}
+
+/** Import name → path (`json` → `encoding/json`, `x` for `x "strings"`). */
+export function importPaths(file: FileFacts): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const spec of file.nodesOf('import_spec')) {
+    const path = spec.childForFieldName('path')?.text.replace(/^["`]|["`]$/g, '') ?? '';
+    const alias = spec.childForFieldName('name')?.text;
+    if (alias === '_' || alias === '.') continue;
+    const parts = path.split('/');
+    let last = parts[parts.length - 1] ?? '';
+    if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2];
+    map.set(alias ?? last.replace(/^go-/, '').replace(/[.-]go$/, '').replace(/[^\w]/g, ''), path);
+  }
+  return map;
+}
+
+/** The type the syntax shows for an expression: a variable's declared or initial type. */
+export function typeOfExpression(file: FileFacts, expr: Node): string | undefined {
+  if (expr.type === 'parenthesized_expression' && expr.namedChild(0)) return typeOfExpression(file, expr.namedChild(0)!);
+  if (expr.type === 'unary_expression' && expr.child(0)?.type === '&') {
+    const inner = expr.childForFieldName('operand');
+    const t = inner ? typeOfExpression(file, inner) : undefined;
+    return t ? `*${t}` : undefined;
+  }
+  if (expr.type === 'composite_literal') return expr.childForFieldName('type')?.text;
+  if (expr.type === 'call_expression') {
+    const callee = calleeText(expr);
+    const first = expr.childForFieldName('arguments')?.namedChild(0)?.text;
+    if (callee === 'new' && first) return `*${first}`;
+    return undefined;
+  }
+  if (expr.type !== 'identifier') return undefined;
+  const symbol = file.scopes.resolve(expr);
+  if (!symbol) return undefined;
+  if (symbol.type) return symbol.type.replace(/\s+/g, '');
+  if (symbol.kind === 'receiver') return undefined;
+  return symbol.value ? typeOfExpression(file, symbol.value) : undefined;
+}
+
+function isValueType(type: string | undefined): boolean {
+  return !!type && /^[\w.]+$/.test(type) && !BASIC_TYPES.has(type);
+}
+
+function isArrayType(type: string | undefined): boolean {
+  return !!type && /^\[[^\]]+\]/.test(type);
+}
+
+/** A local holding a pointer (`p := &T{}`, `var p *T`, `p := new(T)`): stores through it go one level down. */
+function pointsSomewhere(symbol: GoSymbol): boolean {
+  if (symbol.type) return symbol.type.startsWith('*');
+  const v = symbol.value;
+  if (!v) return true;
+  if (v.type === 'composite_literal') return false;
+  return true;
+}
+
+function isInterfaceName(name: string): boolean {
+  return name === 'error' || name === 'any';
+}
+
+function isInterfaceDecl(file: FileFacts, name: string): boolean {
+  return file.types.get(name)?.type.type === 'interface_type';
+}

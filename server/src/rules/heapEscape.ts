@@ -1,0 +1,378 @@
+// heap-escape: which values the Go compiler will move to the heap, predicted from syntax and
+// phrased as `go build -gcflags=-m` phrases it: `moved to heap: x` on the declaration of a
+// variable, `<expr> escapes to heap` on an allocation site, each with a short reason and the
+// place where the value leaves the frame. The flow analysis is index/escapeFlow.ts; this file
+// decides which sites and variables to ask about.
+import type { Node } from 'web-tree-sitter';
+import type { AllocationSite } from '../facts/allocations';
+import { sizeContextOf, sizeOfType } from '../facts/allocations';
+import type { FileFacts } from '../facts/fileFacts';
+import type { GoSymbol } from '../facts/scopes';
+import { namedChildren, rangeOf } from '../facts/syntax';
+import { structFields } from '../facts/types';
+import { EscapeFlow, typeOfExpression, type Sink } from '../index/escapeFlow';
+import type { PackageIndex } from '../index/packageIndex';
+import { ignoreCommentFix } from './fixes/edits';
+import type { Finding, RelatedInfo, Rule } from './types';
+
+const ID = 'heap-escape';
+/** The compiler keeps explicit variables up to 128 KiB and implicit allocations up to 64 KiB on the stack. */
+const MAX_STACK_VARIABLE = 128 * 1024;
+const MAX_IMPLICIT_ALLOCATION = 64 * 1024;
+/** Allocation kinds the compiler still reports at package level (the rest are static data). */
+const PACKAGE_LEVEL_ALLOCATIONS = new Set(['map-literal', 'make', 'new']);
+
+const flows = new WeakMap<PackageIndex, EscapeFlow>();
+
+export const heapEscape: Rule = {
+  id: ID,
+  title: 'A value the Go compiler will allocate on the heap (escape analysis, predicted from syntax)',
+  docs:
+    'Predicts `go build -gcflags=-m`: `moved to heap: x` when the address of a variable outlives its function ' +
+    '(returned, stored in a global or a field, sent on a channel, captured by a goroutine, passed to code that keeps it), ' +
+    'and `<expr> escapes to heap` for allocations (`&T{}`, `new`, `make`, slice and map literals, func literals, `append`) ' +
+    'that do. Each finding says why and points at where the value leaves. Heap allocations cost GC time; in hot paths, ' +
+    'keep values on the stack by not letting their address escape.',
+  defaultSeverity: 'hint',
+  check(file, pkg, options) {
+    const flow = flowFor(pkg);
+    const findings = [...siteFindings(file, flow), ...variableFindings(file, flow)];
+    return options.escapeInterfaces ? [...findings, ...interfaceFindings(file, flow)] : findings;
+  },
+};
+
+function flowFor(pkg: PackageIndex): EscapeFlow {
+  let flow = flows.get(pkg);
+  if (!flow) {
+    flow = new EscapeFlow(pkg);
+    flows.set(pkg, flow);
+  }
+  return flow;
+}
+
+// ---- allocation sites ---------------------------------------------------------------------------
+
+function siteFindings(file: FileFacts, flow: EscapeFlow): Finding[] {
+  const findings: Finding[] = [];
+  for (const site of file.allocations) {
+    const why = siteEscape(file, flow, site);
+    if (!why) continue;
+    const loop = site.inLoop ? ', in a loop' : '';
+    findings.push(finding(file, siteRange(site), `${site.phrase} escapes to heap (${why.reason}${loop})`, site.node, why.sink));
+  }
+  return findings;
+}
+
+function siteEscape(file: FileFacts, flow: EscapeFlow, site: AllocationSite): { reason: string; sink?: Sink } | undefined {
+  if (!site.func) return PACKAGE_LEVEL_ALLOCATIONS.has(site.kind) || inPackageMap(site) ? { reason: 'package-level variable' } : undefined;
+  if (site.bytes !== undefined && site.bytes > MAX_IMPLICIT_ALLOCATION) return { reason: 'too large for the stack' };
+  const sink = site.kind === 'func-literal' ? flow.funcLiteralSink(file, site.node) : flow.sinkOf(file, site.node, 0);
+  if (!sink) return undefined;
+  return { reason: sink.kind === 'result' ? 'returned' : sink.reason, sink };
+}
+
+/** An implicit `&T{…}` element of a package-level map literal: the map is built at run time. */
+function inPackageMap(site: AllocationSite): boolean {
+  if (site.kind !== 'implicit-address') return false;
+  for (let p = site.node.parent; p; p = p.parent) {
+    if (p.type === 'composite_literal') return p.childForFieldName('type')?.type === 'map_type';
+  }
+  return false;
+}
+
+/** The compiler's column: `&` for `&T{}`, `func` for literals, `(` for calls, `{` for literals. */
+function siteRange(site: AllocationSite) {
+  const node = site.node;
+  if (site.kind === 'make' || site.kind === 'new' || site.kind === 'append') {
+    return rangeOf(node.childForFieldName('arguments') ?? node);
+  }
+  if (site.kind === 'slice-literal' || site.kind === 'map-literal') return rangeOf(node.childForFieldName('body') ?? node);
+  return rangeOf(node);
+}
+
+// ---- variables ----------------------------------------------------------------------------------
+
+interface Moved {
+  symbol: GoSymbol;
+  reason: string;
+  sink?: Sink;
+}
+
+function variableFindings(file: FileFacts, flow: EscapeFlow): Finding[] {
+  const moved = new Map<number, Moved>();
+  const note = (m: Moved) => {
+    if (!moved.has(m.symbol.id)) moved.set(m.symbol.id, m);
+  };
+  const sizes = sizeContextOf(file.nodesOf);
+  for (const symbol of file.scopes.all()) {
+    if (symbol.kind === 'global') continue;
+    const type = symbol.type ?? (symbol.value ? typeOfExpression(file, symbol.value) : undefined);
+    const size = type ? sizeOfType(type.replace(/\s+/g, ''), sizes) : undefined;
+    if (size !== undefined && size > MAX_STACK_VARIABLE) note({ symbol, reason: 'too large for the stack' });
+  }
+  for (const taken of addressesTaken(file)) {
+    const sink = taken.via === 'receiver' ? receiverSink(file, flow, taken) : flow.sinkOf(file, taken.node, 0);
+    if (sink) note({ symbol: taken.symbol, reason: sink.kind === 'result' ? 'its address is returned' : `its address is ${sink.reason}`, sink });
+  }
+  for (const captured of capturedByReference(file, flow)) note(captured);
+  return [...moved.values()].map((m) => finding(file, rangeOf(m.symbol.declNode), `moved to heap: ${m.symbol.name} (${m.reason})`, m.symbol.declNode, m.sink));
+}
+
+interface AddressTaken {
+  symbol: GoSymbol;
+  /** The expression whose value is the address: `&x`, `x[:]`, or the call `x.m()`. */
+  node: Node;
+  via: 'operator' | 'slice' | 'receiver';
+  method?: string;
+}
+
+/** `&x`, `&x.f`, `&x[i]` on arrays, `x[:]` on arrays, and `x.m()` where m takes a pointer receiver. */
+function addressesTaken(file: FileFacts): AddressTaken[] {
+  const found: AddressTaken[] = [];
+  for (const n of file.nodesOf('unary_expression')) {
+    if (n.child(0)?.type !== '&') continue;
+    const symbol = addressedVariable(file, n.childForFieldName('operand'));
+    if (symbol) found.push({ symbol, node: n, via: 'operator' });
+  }
+  for (const n of file.root.descendantsOfType('slice_expression')) {
+    const operand = n?.childForFieldName('operand');
+    const symbol = operand?.type === 'identifier' ? frameVariable(file, operand) : undefined;
+    if (n && symbol && isArray(file, symbol)) found.push({ symbol, node: n, via: 'slice' });
+  }
+  for (const call of file.nodesOf('call_expression')) {
+    const fn = call.childForFieldName('function');
+    const operand = fn?.type === 'selector_expression' ? fn.childForFieldName('operand') : null;
+    const symbol = operand?.type === 'identifier' ? frameVariable(file, operand) : undefined;
+    if (symbol && holdsValue(file, symbol)) found.push({ symbol, node: call, via: 'receiver', method: fn!.childForFieldName('field')?.text });
+  }
+  return found;
+}
+
+/** The frame variable whose storage `&expr` points into: x for `&x`, `&x.f.g`, `&x[i]` (x an array). */
+function addressedVariable(file: FileFacts, expr: Node | null): GoSymbol | undefined {
+  let n = expr;
+  while (n?.type === 'parenthesized_expression') n = n.namedChild(0);
+  if (!n) return undefined;
+  if (n.type === 'identifier') return frameVariable(file, n);
+  if (n.type === 'selector_expression' || n.type === 'index_expression') {
+    const base = n.childForFieldName('operand');
+    if (base?.type !== 'identifier') return n.type === 'selector_expression' ? addressedVariable(file, base) : undefined;
+    const symbol = frameVariable(file, base);
+    if (!symbol) return undefined;
+    if (n.type === 'index_expression') return isArray(file, symbol) ? symbol : undefined;
+    return holdsValue(file, symbol) ? symbol : undefined;
+  }
+  return undefined;
+}
+
+function frameVariable(file: FileFacts, ident: Node): GoSymbol | undefined {
+  const symbol = file.scopes.resolve(ident);
+  return symbol && symbol.kind !== 'global' && symbol.func ? symbol : undefined;
+}
+
+/** A struct (not a pointer) as far as the syntax shows: `var x T`, `x := T{…}`, a `T` parameter. */
+function holdsValue(file: FileFacts, symbol: GoSymbol): boolean {
+  const type = symbol.type?.replace(/\s+/g, '') ?? (symbol.value ? typeOfExpression(file, symbol.value) : undefined);
+  if (!type) return false;
+  return /^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)?(\[.*\])?$/.test(type) && !/^(string|byte|rune|u?int\d*|float\d+|bool|complex\d+|uintptr|error|any)$/.test(type);
+}
+
+function isArray(file: FileFacts, symbol: GoSymbol): boolean {
+  const type = symbol.type ?? (symbol.value ? typeOfExpression(file, symbol.value) : undefined);
+  return !!type && /^\[[^\]]+\]/.test(type.trim());
+}
+
+/** `x.m()` passes &x when m has a pointer receiver; whether x moves is the receiver's tag. */
+function receiverSink(file: FileFacts, flow: EscapeFlow, taken: AddressTaken): Sink | undefined {
+  const fn = taken.node.childForFieldName('function');
+  const operand = fn?.childForFieldName('operand');
+  if (!operand || !taken.method) return undefined;
+  if (!flow.takesPointerReceiver(file, operand, taken.method)) return undefined;
+  return flow.receiverSink(file, operand, taken.method, taken.node);
+}
+
+/**
+ * Variables a closure captures by reference (assigned after their declaration, or
+ * address-taken), when that closure escapes: the closure holds their address.
+ */
+function capturedByReference(file: FileFacts, flow: EscapeFlow): Moved[] {
+  const moved: Moved[] = [];
+  for (const site of file.allocations) {
+    if (site.kind !== 'func-literal') continue;
+    const sink = flow.funcLiteralSink(file, site.node);
+    if (!sink) continue;
+    for (const symbol of capturedVariables(file, site.node)) {
+      if (!isReassigned(file, symbol, site.node)) continue;
+      const why = sink.kind === 'result' ? 'returned' : sink.reason;
+      const how = why === 'started as a goroutine' ? 'captured by a goroutine' : `captured by a closure that escapes (${why})`;
+      moved.push({ symbol, reason: how, sink });
+    }
+  }
+  return moved;
+}
+
+function capturedVariables(file: FileFacts, lit: Node): GoSymbol[] {
+  const found = new Map<number, GoSymbol>();
+  for (const ident of lit.descendantsOfType('identifier')) {
+    if (!ident) continue;
+    const symbol = file.scopes.resolve(ident);
+    if (!symbol || symbol.kind === 'global' || !symbol.func) continue;
+    const home = symbol.func.node;
+    if (home.startIndex <= lit.startIndex && home.endIndex >= lit.endIndex && home.id !== lit.id && !within(symbol.declNode, lit)) found.set(symbol.id, symbol);
+  }
+  return [...found.values()];
+}
+
+function within(node: Node, outer: Node): boolean {
+  return node.startIndex >= outer.startIndex && node.endIndex <= outer.endIndex;
+}
+
+/**
+ * Captured by reference: address-taken anywhere, or assigned (incremented) inside the closure or
+ * after it is created. Assignments before the closure leave a value the closure can copy, and the
+ * compiler copies it (`ch := x; if ch == nil { ch = make(…) }; go func() { ch <- v }()`).
+ */
+function isReassigned(file: FileFacts, symbol: GoSymbol, closure: Node): boolean {
+  for (const use of file.references.identifiers.get(symbol.name) ?? []) {
+    if (use.id === symbol.declNode.id || file.scopes.resolve(use)?.id !== symbol.id) continue;
+    let n: Node = use;
+    while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+    const p = n.parent;
+    if (p?.type === 'unary_expression' && p.child(0)?.type === '&') return true;
+    if (use.startIndex < closure.startIndex && !insideLoopAround(closure, use)) continue;
+    if (p?.type === 'inc_statement' || p?.type === 'dec_statement') return true;
+    const list = p?.type === 'expression_list' ? p : undefined;
+    const stmt = list ? list.parent : p;
+    const left = stmt?.type === 'assignment_statement' || stmt?.type === 'short_var_declaration' ? stmt.childForFieldName('left') : null;
+    if (left && (left.id === n.id || left.id === list?.id)) return true;
+  }
+  return false;
+}
+
+/** Is `use` in a loop that also holds the closure (so a later iteration reassigns after capture)? */
+function insideLoopAround(closure: Node, use: Node): boolean {
+  for (let p = closure.parent; p; p = p.parent) {
+    if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return false;
+    if (p.type === 'for_statement' && use.startIndex >= p.startIndex && use.endIndex <= p.endIndex) return true;
+  }
+  return false;
+}
+
+// ---- output -------------------------------------------------------------------------------------
+
+function finding(file: FileFacts, range: ReturnType<typeof rangeOf>, message: string, anchor: Node, sink: Sink | undefined): Finding {
+  const related: RelatedInfo[] = [];
+  if (sink && sink.at.startIndex !== anchor.startIndex) {
+    const reason = sink.kind === 'result' ? 'returned here' : `escapes here: ${sink.reason}`;
+    related.push({ range: rangeOf(sink.at), message: reason, ...(sink.atFile !== file ? { path: sink.atFile.path } : {}) });
+  }
+  return { rule: ID, severity: 'hint', range, message, fixes: [ignoreCommentFix(ID, anchor, file.lines)], related };
+}
+
+// ---- interface conversions (goleash.escapeInterfaces) -------------------------------------------
+
+/**
+ * Values boxed into an interface that escapes: arguments of standard-library calls whose
+ * parameter (or `...any` element) leaks, and string conversions and concatenations whose result
+ * escapes. Only where the syntax shows the value is not a pointer and not already an interface:
+ * whether `x` needs boxing depends on its static type, which the tree does not have.
+ */
+function interfaceFindings(file: FileFacts, flow: EscapeFlow): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Set<number>();
+  const add = (node: Node, phrase: string, reason: string, sink?: Sink, at: Node = node) => {
+    if (seen.has(node.id)) return;
+    seen.add(node.id);
+    findings.push(finding(file, rangeOf(at), `${phrase} escapes to heap (${reason})`, node, sink));
+  };
+  for (const call of file.nodesOf('call_expression')) {
+    if (!file.functionAt(call)) continue;
+    const args = namedChildren(call.childForFieldName('arguments') ?? call);
+    args.forEach((arg, i) => {
+      if (arg.type === 'variadic_argument' || !isSureValue(file, arg)) return;
+      if (flow.boxesArgument(file, call, i)) add(arg, arg.text.replace(/\s*\n\s*/g, ' '), 'converted to interface', undefined, arg.type === 'binary_expression' ? arg.child(1) ?? arg : arg);
+    });
+    const conversion = stringConversion(call);
+    if (conversion) {
+      const sink = flow.sinkOf(file, call, 0);
+      if (sink) add(call, conversion, sink.kind === 'result' ? 'returned' : sink.reason, sink);
+    }
+  }
+  for (const concat of file.root.descendantsOfType('binary_expression')) {
+    if (!concat || concat.parent?.type === 'binary_expression' || !isStringConcat(concat) || !file.functionAt(concat)) continue;
+    const sink = flow.sinkOf(file, concat, 0);
+    // The compiler places a concatenation at its last `+`, which matters when it spans lines.
+    if (sink) add(concat, concat.text.replace(/\s*\n\s*/g, ' '), sink.kind === 'result' ? 'returned' : sink.reason, sink, concat.child(1) ?? concat);
+  }
+  return findings;
+}
+
+/** `string(b)` and `[]byte(s)` as the compiler prints them: `string(b)`, `([]byte)(s)`. */
+function stringConversion(call: Node): string | undefined {
+  const fn = call.childForFieldName('function');
+  const arg = call.childForFieldName('arguments')?.namedChild(0);
+  if (!fn || !arg || call.childForFieldName('arguments')?.namedChildCount !== 1) return undefined;
+  if (fn.type === 'identifier' && fn.text === 'string' && arg.type !== 'interpreted_string_literal') return `string(${arg.text})`;
+  if (fn.type === 'slice_type' && /^\[\](byte|rune)$/.test(fn.text.replace(/\s+/g, ''))) return `(${fn.text.replace(/\s+/g, '')})(${arg.text})`;
+  return undefined;
+}
+
+function isStringConcat(expr: Node): boolean {
+  if (expr.child(1)?.type !== '+') return false;
+  let hasString = false;
+  walkBinary(expr, (leaf) => {
+    if (leaf.type === 'interpreted_string_literal' || leaf.type === 'raw_string_literal') hasString = true;
+  });
+  return hasString;
+}
+
+function walkBinary(expr: Node, visit: (leaf: Node) => void): void {
+  if (expr.type !== 'binary_expression') return visit(expr);
+  const left = expr.childForFieldName('left');
+  const right = expr.childForFieldName('right');
+  if (left) walkBinary(left, visit);
+  if (right) walkBinary(right, visit);
+}
+
+const BASIC_VALUE_TYPE = /^(string|byte|rune|bool|u?int(8|16|32|64)?|uintptr|float(32|64)|complex(64|128))$/;
+
+/** An expression whose value is surely neither a pointer nor an interface (it needs boxing). */
+function isSureValue(file: FileFacts, expr: Node): boolean {
+  switch (expr.type) {
+    case 'interpreted_string_literal':
+    case 'raw_string_literal':
+    case 'int_literal':
+    case 'float_literal':
+    case 'rune_literal':
+      return true;
+    case 'binary_expression':
+      return isStringConcat(expr) || /^[-+*/%&|^]|<<|>>$/.test(expr.child(1)?.type ?? '');
+    case 'identifier': {
+      const symbol = file.scopes.resolve(expr);
+      const type = symbol?.type?.replace(/\s+/g, '') ?? (symbol?.value ? literalType(symbol.value) : undefined);
+      return !!type && (BASIC_VALUE_TYPE.test(type) || isLocalStruct(file, type));
+    }
+    case 'selector_expression': {
+      const base = expr.childForFieldName('operand');
+      const field = expr.childForFieldName('field')?.text;
+      const symbol = base?.type === 'identifier' ? file.scopes.resolve(base) : undefined;
+      const owner = symbol?.type?.replace(/^\*/, '');
+      const fieldType = owner && field ? structFields(file.types.get(owner)).get(field) : undefined;
+      return !!fieldType && (BASIC_VALUE_TYPE.test(fieldType) || isLocalStruct(file, fieldType));
+    }
+    default:
+      return false;
+  }
+}
+
+function literalType(value: Node): string | undefined {
+  if (value.type === 'interpreted_string_literal' || value.type === 'raw_string_literal') return 'string';
+  if (value.type === 'int_literal') return 'int';
+  if (value.type === 'float_literal') return 'float64';
+  if (value.type === 'composite_literal') return value.childForFieldName('type')?.text;
+  return undefined;
+}
+
+function isLocalStruct(file: FileFacts, type: string): boolean {
+  return file.types.get(type)?.type.type === 'struct_type';
+}
