@@ -13,6 +13,7 @@ import type { FileFacts } from '../facts/fileFacts';
 import type { FuncInfo } from '../facts/functions';
 import type { GoSymbol } from '../facts/scopes';
 import { calleeText, namedChildren } from '../facts/syntax';
+import { structFields } from '../facts/types';
 import { isStdlibPackage, isStdlibType, stdlibFunction, variadicElement, type ParamEscape } from '../data/stdlibEscapes';
 import { functionKey, type Located, type PackageIndex } from './packageIndex';
 
@@ -105,7 +106,7 @@ export class EscapeFlow {
 
   /** Does `operand.method()` take `&operand` (a pointer-receiver method of operand's type)? */
   takesPointerReceiver(file: FileFacts, operand: Node, method: string): boolean {
-    const type = typeOfExpression(file, operand)?.replace(/\[.*\]$/, '');
+    const type = this.typeOf(file, operand)?.replace(/\[.*\]$/, '');
     if (!type || type.startsWith('*')) return false;
     const dot = type.indexOf('.');
     if (dot > 0) {
@@ -141,7 +142,7 @@ export class EscapeFlow {
       const path = imports.get(operand.text)!;
       std = isStdlibPackage(path) ? stdlibFunction(path, name) : undefined;
     } else {
-      const type = typeOfExpression(file, operand)?.replace(/^\*/, '');
+      const type = this.typeOf(file, operand)?.replace(/^\*/, '');
       const dot = type?.indexOf('.') ?? -1;
       const path = type && dot > 0 ? imports.get(type.slice(0, dot)) : undefined;
       std = path && isStdlibPackage(path) ? stdlibFunction(path, `(*${type!.slice(dot + 1)}).${name}`) : undefined;
@@ -374,6 +375,7 @@ export class EscapeFlow {
     if (callee === 'append') return this.fromAppend(index, spread, level, call, w);
     if (callee === 'panic') return heap('passed to panic', call, w);
     if (callee && NO_ESCAPE_BUILTINS.has(callee) && !w.file.scopes.lookup(callee, call.startIndex)) return undefined;
+    if (isCopyingConversion(fn)) return undefined; // string(b), []byte(s): the data is copied
     if (this.isConversion(w.file, fn)) return this.destination(call, level, { ...w, depth: w.depth + 1 });
     const leak = this.argumentLeakOf(w.file, fn, index, spread);
     return this.applyLeak(leak, level, call, w, `passed to ${calleeText(call) ?? 'a function value'}`);
@@ -427,8 +429,8 @@ export class EscapeFlow {
   /** The tag of argument `index` of method `name` called on `operand` (-1: the receiver). */
   private methodLeak(file: FileFacts, operand: Node, name: string, index: number): Leak {
     if (this.isStdlibMember(file, operand)) return 'none'; // binary.BigEndian.PutUint32: a standard type's method
-    const type = typeOfExpression(file, operand);
-    if (!type) return this.sameNameMethodsLeak(file, name, index);
+    const type = this.typeOf(file, operand);
+    if (!type) return this.fromOtherPackage(file, operand) ? OTHER_PACKAGE : this.sameNameMethodsLeak(file, name, index);
     const bare = type.replace(/^\*/, '');
     const dot = bare.indexOf('.');
     if (dot > 0) {
@@ -453,6 +455,36 @@ export class EscapeFlow {
     const methods = this.pkg.callees(file, `.${name}`).filter((m) => m.item.kind === 'method');
     if (methods.length === 0) return 'heap'; // often an interface: the compiler cannot see through it either
     return strongest(methods.map((m) => this.leakOf(m, index < 0 ? -1 : paramIndexFor(m.item, index))));
+  }
+
+  /** The type the syntax shows for an expression, fields of the package's structs included. */
+  typeOf(file: FileFacts, expr: Node): string | undefined {
+    const visible = this.pkg.visibleFrom(file);
+    const fieldType = (type: string, field: string) => {
+      for (const other of visible) {
+        const found = structFields(other.types.get(type)).get(field);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    const types: PackageTypes = Object.assign(fieldType, { isType: (name: string) => visible.some((f) => f.types.has(name)) });
+    return typeOfExpression(file, expr, types);
+  }
+
+  /**
+   * A value converted or returned by another module's code (`s := cryptobyte.String(b)`): its
+   * methods are that package's, whose summaries the compiler has and goleash does not.
+   */
+  private fromOtherPackage(file: FileFacts, operand: Node): boolean {
+    const base = baseIdentifier(operand);
+    const value = base ? file.scopes.resolve(base)?.value : undefined;
+    const fn = value?.type === 'call_expression' ? value.childForFieldName('function') : undefined;
+    const pkgName = fn?.type === 'selector_expression' ? fn.childForFieldName('operand') : undefined;
+    // Constructors (`codec.NewDecoder`) make objects whose methods keep things (Decode(&v)); a
+    // conversion (`cryptobyte.String(b)`) makes a value whose methods mostly read.
+    if (/^New/.test(fn?.childForFieldName('field')?.text ?? '')) return false;
+    const imports = this.imports(file);
+    return !!pkgName && isPackageName(file, pkgName, imports) && !isStdlibPackage(imports.get(pkgName.text)!);
   }
 
   /** `pkg.Name` where pkg is a standard-library import. */
@@ -577,18 +609,33 @@ export function importPaths(file: FileFacts): Map<string, string> {
 }
 
 /** The type the syntax shows for an expression: a variable's declared or initial type. */
-export function typeOfExpression(file: FileFacts, expr: Node): string | undefined {
-  if (expr.type === 'parenthesized_expression' && expr.namedChild(0)) return typeOfExpression(file, expr.namedChild(0)!);
+/** What the package declares, for typing expressions beyond one file. */
+export interface PackageTypes {
+  (structType: string, field: string): string | undefined;
+  isType(name: string): boolean;
+}
+
+export function typeOfExpression(file: FileFacts, expr: Node, fields?: PackageTypes): string | undefined {
+  if (expr.type === 'parenthesized_expression' && expr.namedChild(0)) return typeOfExpression(file, expr.namedChild(0)!, fields);
   if (expr.type === 'unary_expression' && expr.child(0)?.type === '&') {
     const inner = expr.childForFieldName('operand');
-    const t = inner ? typeOfExpression(file, inner) : undefined;
+    const t = inner ? typeOfExpression(file, inner, fields) : undefined;
     return t ? `*${t}` : undefined;
+  }
+  if (expr.type === 'selector_expression' && fields) {
+    // `x.f` where x's struct type is the package's: the field's declared type.
+    const operand = expr.childForFieldName('operand');
+    const owner = operand ? typeOfExpression(file, operand, fields)?.replace(/^\*/, '') : undefined;
+    const field = expr.childForFieldName('field')?.text;
+    return owner && field && /^\w+$/.test(owner) ? fields(owner, field)?.replace(/\s+/g, '') : undefined;
   }
   if (expr.type === 'composite_literal') return expr.childForFieldName('type')?.text;
   if (expr.type === 'call_expression') {
     const callee = calleeText(expr);
     const first = expr.childForFieldName('arguments')?.namedChild(0)?.text;
     if (callee === 'new' && first) return `*${first}`;
+    // `writeBuf(b)`: a conversion to one of the package's types.
+    if (callee && fields?.isType(callee) && !file.scopes.lookup(callee, expr.startIndex)) return callee;
     return undefined;
   }
   if (expr.type !== 'identifier') return undefined;
@@ -596,7 +643,13 @@ export function typeOfExpression(file: FileFacts, expr: Node): string | undefine
   if (!symbol) return undefined;
   if (symbol.type) return symbol.type.replace(/\s+/g, '');
   if (symbol.kind === 'receiver') return undefined;
-  return symbol.value ? typeOfExpression(file, symbol.value) : undefined;
+  return symbol.value ? typeOfExpression(file, symbol.value, fields) : undefined;
+}
+
+/** `string(…)`, `[]byte(…)`, `[]rune(…)` copy their operand's data. */
+function isCopyingConversion(fn: Node): boolean {
+  const text = fn.text.replace(/[\s()]/g, '');
+  return text === 'string' || text === '[]byte' || text === '[]rune';
 }
 
 function isValueType(type: string | undefined): boolean {

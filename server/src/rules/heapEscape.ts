@@ -36,7 +36,7 @@ export const heapEscape: Rule = {
   defaultSeverity: 'hint',
   check(file, pkg, options) {
     const flow = flowFor(pkg);
-    const findings = [...siteFindings(file, flow), ...variableFindings(file, flow)];
+    const findings = [...siteFindings(file, flow), ...variableFindings(file, pkg, flow)];
     return options.escapeInterfaces ? [...findings, ...interfaceFindings(file, flow)] : findings;
   },
 };
@@ -98,7 +98,7 @@ interface Moved {
   sink?: Sink;
 }
 
-function variableFindings(file: FileFacts, flow: EscapeFlow): Finding[] {
+function variableFindings(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow): Finding[] {
   const moved = new Map<number, Moved>();
   const note = (m: Moved) => {
     if (!moved.has(m.symbol.id)) moved.set(m.symbol.id, m);
@@ -110,7 +110,8 @@ function variableFindings(file: FileFacts, flow: EscapeFlow): Finding[] {
     const size = type ? sizeOfType(type.replace(/\s+/g, ''), sizes) : undefined;
     if (size !== undefined && size > MAX_STACK_VARIABLE) note({ symbol, reason: 'too large for the stack' });
   }
-  for (const taken of addressesTaken(file)) {
+  const arrays = namedArrayTypes(pkg, file);
+  for (const taken of addressesTaken(file, arrays)) {
     const sink = taken.via === 'receiver' ? receiverSink(file, flow, taken) : flow.sinkOf(file, taken.node, 0);
     if (sink) note({ symbol: taken.symbol, reason: sink.kind === 'result' ? 'its address is returned' : `its address is ${sink.reason}`, sink });
   }
@@ -127,17 +128,17 @@ interface AddressTaken {
 }
 
 /** `&x`, `&x.f`, `&x[i]` on arrays, `x[:]` on arrays, and `x.m()` where m takes a pointer receiver. */
-function addressesTaken(file: FileFacts): AddressTaken[] {
+function addressesTaken(file: FileFacts, arrays: Set<string>): AddressTaken[] {
   const found: AddressTaken[] = [];
   for (const n of file.nodesOf('unary_expression')) {
     if (n.child(0)?.type !== '&') continue;
-    const symbol = addressedVariable(file, n.childForFieldName('operand'));
+    const symbol = addressedVariable(file, n.childForFieldName('operand'), arrays);
     if (symbol) found.push({ symbol, node: n, via: 'operator' });
   }
   for (const n of file.root.descendantsOfType('slice_expression')) {
     const operand = n?.childForFieldName('operand');
     const symbol = operand?.type === 'identifier' ? frameVariable(file, operand) : undefined;
-    if (n && symbol && isArray(file, symbol)) found.push({ symbol, node: n, via: 'slice' });
+    if (n && symbol && isArray(file, symbol, arrays)) found.push({ symbol, node: n, via: 'slice' });
   }
   for (const call of file.nodesOf('call_expression')) {
     const fn = call.childForFieldName('function');
@@ -149,17 +150,17 @@ function addressesTaken(file: FileFacts): AddressTaken[] {
 }
 
 /** The frame variable whose storage `&expr` points into: x for `&x`, `&x.f.g`, `&x[i]` (x an array). */
-function addressedVariable(file: FileFacts, expr: Node | null): GoSymbol | undefined {
+function addressedVariable(file: FileFacts, expr: Node | null, arrays: Set<string>): GoSymbol | undefined {
   let n = expr;
   while (n?.type === 'parenthesized_expression') n = n.namedChild(0);
   if (!n) return undefined;
   if (n.type === 'identifier') return frameVariable(file, n);
   if (n.type === 'selector_expression' || n.type === 'index_expression') {
     const base = n.childForFieldName('operand');
-    if (base?.type !== 'identifier') return n.type === 'selector_expression' ? addressedVariable(file, base) : undefined;
+    if (base?.type !== 'identifier') return n.type === 'selector_expression' ? addressedVariable(file, base, arrays) : undefined;
     const symbol = frameVariable(file, base);
     if (!symbol) return undefined;
-    if (n.type === 'index_expression') return isArray(file, symbol) ? symbol : undefined;
+    if (n.type === 'index_expression') return isArray(file, symbol, arrays) ? symbol : undefined;
     return holdsValue(file, symbol) ? symbol : undefined;
   }
   return undefined;
@@ -172,14 +173,26 @@ function frameVariable(file: FileFacts, ident: Node): GoSymbol | undefined {
 
 /** A struct (not a pointer) as far as the syntax shows: `var x T`, `x := T{…}`, a `T` parameter. */
 function holdsValue(file: FileFacts, symbol: GoSymbol): boolean {
+  // `x := *p` copies the pointee: a value, whatever its type.
+  if (!symbol.type && symbol.value?.type === 'unary_expression' && symbol.value.child(0)?.type === '*') return true;
   const type = symbol.type?.replace(/\s+/g, '') ?? (symbol.value ? typeOfExpression(file, symbol.value) : undefined);
   if (!type) return false;
   return /^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)?(\[.*\])?$/.test(type) && !/^(string|byte|rune|u?int\d*|float\d+|bool|complex\d+|uintptr|error|any)$/.test(type);
 }
 
-function isArray(file: FileFacts, symbol: GoSymbol): boolean {
-  const type = symbol.type ?? (symbol.value ? typeOfExpression(file, symbol.value) : undefined);
-  return !!type && /^\[[^\]]+\]/.test(type.trim());
+/** An array, written `[N]T` or a package type declared as one (`type UUID [16]byte`). */
+function isArray(file: FileFacts, symbol: GoSymbol, arrays: Set<string>): boolean {
+  const type = (symbol.type ?? (symbol.value ? typeOfExpression(file, symbol.value) : undefined))?.trim();
+  return !!type && (/^\[[^\]]+\]/.test(type) || arrays.has(type));
+}
+
+/** Names of the package's array types. */
+function namedArrayTypes(pkg: PackageIndex, file: FileFacts): Set<string> {
+  const names = new Set<string>();
+  for (const other of pkg.visibleFrom(file)) {
+    for (const [name, decl] of other.types) if (decl.type.type === 'array_type') names.add(name);
+  }
+  return names;
 }
 
 /** `x.m()` passes &x when m has a pointer receiver; whether x moves is the receiver's tag. */
