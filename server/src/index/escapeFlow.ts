@@ -164,10 +164,8 @@ export class EscapeFlow {
     return this.applyLeak(this.methodLeak(file, operand, method, -1), 0, call, w, `passed to ${method} as its receiver`);
   }
 
-  private methodsOf(file: FileFacts, operand: Node, type: string, method: string): Located<FuncInfo>[] {
-    const base = baseIdentifier(operand);
-    const callee = base ? `${base.text}.${method}` : `.${method}`;
-    return this.pkg.callees(file, callee, operand.startIndex).filter((m) => m.item.receiver?.typeName === type);
+  private methodsOf(file: FileFacts, _operand: Node, type: string, method: string): Located<FuncInfo>[] {
+    return this.pkg.methods(file, method, type);
   }
 
   // ---- walking up from an expression -------------------------------------------------------
@@ -377,6 +375,7 @@ export class EscapeFlow {
     if (callee === 'panic') return heap('passed to panic', call, w);
     if (callee && NO_ESCAPE_BUILTINS.has(callee) && !w.file.scopes.lookup(callee, call.startIndex)) return undefined;
     if (isCopyingConversion(fn)) return undefined; // string(b), []byte(s): the data is copied
+    if (fn.text === 'unsafe.Pointer') return this.destination(call, level, { ...w, depth: w.depth + 1 });
     if (this.isConversion(w.file, fn)) return this.destination(call, level, { ...w, depth: w.depth + 1 });
     const leak = this.argumentLeakOf(w.file, fn, index, spread);
     return this.applyLeak(leak, level, call, w, `passed to ${calleeText(call) ?? 'a function value'}`);
@@ -440,7 +439,7 @@ export class EscapeFlow {
       const path = this.imports(file).get(bare.slice(0, dot));
       // A field of plain type `pkg.T` is most often an interface (a logger, a handler), whose
       // methods the compiler cannot see through either; `*pkg.T` and locals are concrete.
-      const likelyInterface = !type.startsWith('*') && operand.type === 'selector_expression';
+      const likelyInterface = !type.startsWith('*') && (operand.type === 'selector_expression' || this.isParameter(file, operand));
       if (!path || !isStdlibPackage(path)) return likelyInterface ? 'heap' : OTHER_PACKAGE;
       const fn = stdlibFunction(path, `(*${bare.slice(dot + 1)}).${name}`);
       if (!fn) return 'heap';
@@ -458,7 +457,7 @@ export class EscapeFlow {
    * and the code is unknown.
    */
   private sameNameMethodsLeak(file: FileFacts, name: string, index: number): Leak {
-    const methods = this.pkg.callees(file, `.${name}`).filter((m) => m.item.kind === 'method');
+    const methods = this.pkg.methods(file, name);
     if (methods.length === 0) return 'heap'; // often an interface: the compiler cannot see through it either
     return strongest(methods.map((m) => this.leakOf(m, index < 0 ? -1 : paramIndexFor(m.item, index))));
   }
@@ -491,6 +490,11 @@ export class EscapeFlow {
     if (/^New/.test(fn?.childForFieldName('field')?.text ?? '')) return false;
     const imports = this.imports(file);
     return !!pkgName && isPackageName(file, pkgName, imports) && !isStdlibPackage(imports.get(pkgName.text)!);
+  }
+
+  private isParameter(file: FileFacts, expr: Node): boolean {
+    const kind = expr.type === 'identifier' ? file.scopes.resolve(expr)?.kind : undefined;
+    return kind === 'param' || kind === 'receiver';
   }
 
   /** `pkg.Name` where pkg is a standard-library import. */

@@ -58,6 +58,24 @@ export class PackageIndex {
     return found.filter((f) => visible.has(f.file));
   }
 
+  /** The package's methods named `method`, of type `typeName` when given, visible from `file`. */
+  methods(file: FileFacts, method: string, typeName?: string): Located<FuncInfo>[] {
+    const visible = new Set(this.visibleFrom(file));
+    const found = typeName ? (this.functionsByKey.get(`${typeName}.${method}`) ?? []) : (this.methodsByName().get(method) ?? []);
+    return found.filter((f) => visible.has(f.file) && f.item.kind === 'method');
+  }
+
+  private byMethodName?: Map<string, Located<FuncInfo>[]>;
+  private methodsByName(): Map<string, Located<FuncInfo>[]> {
+    if (!this.byMethodName) {
+      this.byMethodName = new Map();
+      for (const defs of this.functionsByKey.values()) {
+        for (const d of defs) if (d.item.kind === 'method' && d.item.declName) push(this.byMethodName, d.item.declName, d);
+      }
+    }
+    return this.byMethodName;
+  }
+
   /** Every operation, in every visible file, on the channel `key` or a key it was copied to or from. */
   opsOnChannel(file: FileFacts, key: string): Located<ChanOp>[] {
     this.buildAliases();
