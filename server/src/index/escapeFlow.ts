@@ -42,6 +42,11 @@ export type Leak = 'none' | 'heap' | 'content' | 'content+result' | 'result' | '
 
 const MAX_DEPTH = 24;
 /**
+ * Standard packages whose variadic parameters are `...any` (fmt.Printf, log.Printf, slog.Info,
+ * t.Errorf): the table has tags, not types, and `strings.NewReplacer(...string)` boxes nothing.
+ */
+const BOXING_PACKAGES = new Set(['fmt', 'log', 'log/slog', 'testing']);
+/**
  * A method of another module's type (`cryptobyte.String.ReadUint16(&x)`): the compiler has its
  * summary, goleash does not. Measured on the oracle's tune half, "flows to the result" beats
  * "leaks" (moved-to-heap precision 70 %) and "keeps nothing" (recall 88 %). Another module's
@@ -139,16 +144,17 @@ export class EscapeFlow {
     if (!operand) return false;
     const imports = this.imports(file);
     let std: ReturnType<typeof stdlibFunction>;
+    let stdPath = '';
     if (isPackageName(file, operand, imports)) {
-      const path = imports.get(operand.text)!;
-      std = isStdlibPackage(path) ? stdlibFunction(path, name) : undefined;
+      stdPath = imports.get(operand.text)!;
+      std = isStdlibPackage(stdPath) ? stdlibFunction(stdPath, name) : undefined;
     } else {
       const type = this.typeOf(file, operand)?.replace(/^\*/, '');
       const dot = type?.indexOf('.') ?? -1;
-      const path = type && dot > 0 ? imports.get(type.slice(0, dot)) : undefined;
-      std = path && isStdlibPackage(path) ? stdlibFunction(path, `(*${type!.slice(dot + 1)}).${name}`) : undefined;
+      stdPath = (type && dot > 0 ? imports.get(type.slice(0, dot)) : undefined) ?? '';
+      std = stdPath && isStdlibPackage(stdPath) ? stdlibFunction(stdPath, `(*${type!.slice(dot + 1)}).${name}`) : undefined;
     }
-    if (!std) return false;
+    if (!std || !BOXING_PACKAGES.has(stdPath)) return false;
     // Only the `...` tail: a fixed parameter's tag does not say whether it is an interface
     // (Errorf's `format string` leaks too, unboxed).
     const last = std.params.length - 1;
@@ -410,7 +416,11 @@ export class EscapeFlow {
   private argumentLeakOf(file: FileFacts, fn: Node, index: number, spread: boolean): Leak {
     if (fn.type === 'identifier') {
       const local = file.scopes.resolve(fn);
-      if (local && local.kind !== 'global') return 'heap'; // a function value: unknown code
+      if (local && local.kind !== 'global') {
+        // `extend := func(…) {…}; extend(&x)`: the literal's own summary; any other function value is unknown code.
+        const literal = local.value?.type === 'func_literal' ? file.functions.find((f) => f.node.id === local.value!.id) : undefined;
+        return literal ? this.leakOf({ file, item: literal }, paramIndexFor(literal, index)) : 'heap';
+      }
       const callees = this.pkg.callees(file, fn.text);
       if (callees.length === 0) return 'heap';
       return strongest(callees.map((c) => this.leakOf(c, paramIndexFor(c.item, index))));
@@ -472,7 +482,11 @@ export class EscapeFlow {
       }
       return undefined;
     };
-    const types: PackageTypes = Object.assign(fieldType, { isType: (name: string) => visible.some((f) => f.types.has(name)) });
+    const results = (name: string, receiverType?: string) => {
+      const found = receiverType ? this.pkg.methods(file, name, receiverType) : this.pkg.callees(file, name).filter((c) => c.item.kind === 'function');
+      return found[0]?.item.results;
+    };
+    const types: PackageTypes = Object.assign(fieldType, { isType: (name: string) => visible.some((f) => f.types.has(name)), results });
     return typeOfExpression(file, expr, types);
   }
 
@@ -619,12 +633,15 @@ export function importPaths(file: FileFacts): Map<string, string> {
   return map;
 }
 
-/** The type the syntax shows for an expression: a variable's declared or initial type. */
 /** What the package declares, for typing expressions beyond one file. */
 export interface PackageTypes {
   (structType: string, field: string): string | undefined;
   isType(name: string): boolean;
+  /** Result types of the package function `name`, or of method `name` of `receiverType`. */
+  results(name: string, receiverType?: string): string[] | undefined;
 }
+
+/** The type the syntax shows for an expression: a variable's declared or initial type. */
 
 export function typeOfExpression(file: FileFacts, expr: Node, fields?: PackageTypes): string | undefined {
   if (expr.type === 'parenthesized_expression' && expr.namedChild(0)) return typeOfExpression(file, expr.namedChild(0)!, fields);
@@ -641,20 +658,65 @@ export function typeOfExpression(file: FileFacts, expr: Node, fields?: PackageTy
     return owner && field && /^\w+$/.test(owner) ? fields(owner, field)?.replace(/\s+/g, '') : undefined;
   }
   if (expr.type === 'composite_literal') return expr.childForFieldName('type')?.text;
-  if (expr.type === 'call_expression') {
-    const callee = calleeText(expr);
-    const first = expr.childForFieldName('arguments')?.namedChild(0)?.text;
-    if (callee === 'new' && first) return `*${first}`;
-    // `writeBuf(b)`: a conversion to one of the package's types.
-    if (callee && fields?.isType(callee) && !file.scopes.lookup(callee, expr.startIndex)) return callee;
-    return undefined;
+  if (expr.type === 'unary_expression' && expr.child(0)?.type === '*') {
+    const inner = expr.childForFieldName('operand');
+    const t = inner ? typeOfExpression(file, inner, fields) : undefined;
+    return t?.startsWith('*') ? t.slice(1) : undefined;
   }
+  if (expr.type === 'index_expression') {
+    const inner = expr.childForFieldName('operand');
+    const t = inner ? typeOfExpression(file, inner, fields) : undefined;
+    return t ? /^(\[\]|\[[^\]]+\]|map\[[^\]]+\])(.+)$/.exec(t)?.[2] : undefined;
+  }
+  if (expr.type === 'call_expression') return callResultType(file, expr, 0, fields);
   if (expr.type !== 'identifier') return undefined;
   const symbol = file.scopes.resolve(expr);
   if (!symbol) return undefined;
   if (symbol.type) return symbol.type.replace(/\s+/g, '');
   if (symbol.kind === 'receiver') return undefined;
-  return symbol.value ? typeOfExpression(file, symbol.value, fields) : undefined;
+  if (symbol.declaration.type === 'range_clause') return rangeVariableType(file, symbol, fields);
+  if (symbol.value) return typeOfExpression(file, symbol.value, fields);
+  return multiValueType(file, symbol, fields);
+}
+
+/** `v, err := f()`: v's type is f's first result. */
+function multiValueType(file: FileFacts, symbol: GoSymbol, fields?: PackageTypes): string | undefined {
+  const decl = symbol.declaration;
+  if (decl.type !== 'short_var_declaration' && decl.type !== 'var_spec') return undefined;
+  const right = decl.type === 'var_spec' ? decl.childForFieldName('value') : decl.childForFieldName('right');
+  const values = right ? (right.type === 'expression_list' ? namedChildren(right) : [right]) : [];
+  if (values.length !== 1 || values[0].type !== 'call_expression') return undefined;
+  const left = decl.type === 'var_spec' ? decl.childrenForFieldName('name').filter((n): n is Node => !!n) : namedChildren(decl.childForFieldName('left') ?? decl);
+  const index = left.findIndex((n) => n.id === symbol.declNode.id);
+  return index >= 0 ? callResultType(file, values[0], index, fields) : undefined;
+}
+
+/** The type of result `index` of a call: `new(T)`, a conversion to a package type, a package function or method. */
+function callResultType(file: FileFacts, call: Node, index: number, fields?: PackageTypes): string | undefined {
+  const callee = calleeText(call);
+  const first = call.childForFieldName('arguments')?.namedChild(0)?.text;
+  if (callee === 'new' && first) return index === 0 ? `*${first}` : undefined;
+  if (!callee || !fields || (!callee.includes('.') && file.scopes.lookup(callee, call.startIndex))) return undefined;
+  // `writeBuf(b)`: a conversion to one of the package's types.
+  if (fields.isType(callee)) return index === 0 ? callee : undefined;
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return fields.results(callee)?.[index]?.replace(/\s+/g, '');
+  const operand = fn?.childForFieldName('operand');
+  const method = fn?.childForFieldName('field')?.text;
+  const receiver = operand ? typeOfExpression(file, operand, fields)?.replace(/^\*/, '') : undefined;
+  return receiver && method && /^\w+$/.test(receiver) ? fields.results(method, receiver)?.[index]?.replace(/\s+/g, '') : undefined;
+}
+
+/** `for k, v := range xs`: v is an element of xs's type (`[]T`, `...T`, `[N]T`, `map[K]T`). */
+function rangeVariableType(file: FileFacts, symbol: GoSymbol, fields?: PackageTypes): string | undefined {
+  const clause = symbol.declaration;
+  const left = clause.childForFieldName('left');
+  const names = left ? (left.type === 'expression_list' ? namedChildren(left) : [left]) : [];
+  if (names[1]?.id !== symbol.declNode.id) return undefined; // the key: an int or a map key
+  const right = clause.childForFieldName('right');
+  const ranged = right ? typeOfExpression(file, right, fields) : undefined;
+  const element = ranged && /^(\[\]|\.\.\.|\[[^\]]+\]|map\[[^\]]+\])(.+)$/.exec(ranged);
+  return element?.[2];
 }
 
 /** `string(…)`, `[]byte(…)`, `[]rune(…)` copy their operand's data. */

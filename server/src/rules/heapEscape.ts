@@ -24,6 +24,9 @@ const PACKAGE_LEVEL_ALLOCATIONS = new Set(['map-literal', 'make', 'new']);
 
 const flows = new WeakMap<PackageIndex, EscapeFlow>();
 
+/** Is this node in a branch the compiler drops (`if debug {…}` with a false constant)? */
+type Dead = (node: Node | undefined) => boolean;
+
 export const heapEscape: Rule = {
   id: ID,
   title: 'A value the Go compiler will allocate on the heap (escape analysis, predicted from syntax)',
@@ -36,8 +39,11 @@ export const heapEscape: Rule = {
   defaultSeverity: 'hint',
   check(file, pkg, options) {
     const flow = flowFor(pkg);
-    const findings = [...siteFindings(file, flow), ...variableFindings(file, pkg, flow)];
-    return options.escapeInterfaces ? [...findings, ...interfaceFindings(file, flow)] : findings;
+    const deadBlocks = deadBranches(file, pkg);
+    const dead: Dead = (n) => n !== undefined && deadBlocks.some((b) => b.startIndex <= n.startIndex && n.endIndex <= b.endIndex);
+    const findings = [...siteFindings(file, flow, dead), ...variableFindings(file, pkg, flow, dead)];
+    const all = options.escapeInterfaces ? [...findings, ...interfaceFindings(file, flow)] : findings;
+    return deadBlocks.length === 0 ? all : all.filter((f) => !deadBlocks.some((b) => contains(b, f.range.start)));
   },
 };
 
@@ -52,11 +58,12 @@ function flowFor(pkg: PackageIndex): EscapeFlow {
 
 // ---- allocation sites ---------------------------------------------------------------------------
 
-function siteFindings(file: FileFacts, flow: EscapeFlow): Finding[] {
+function siteFindings(file: FileFacts, flow: EscapeFlow, dead: Dead): Finding[] {
   const findings: Finding[] = [];
   for (const site of file.allocations) {
+    if (dead(site.node)) continue;
     const why = siteEscape(file, flow, site);
-    if (!why) continue;
+    if (!why || dead(why.sink?.at)) continue;
     const loop = site.inLoop ? ', in a loop' : '';
     findings.push(finding(file, siteRange(site), `${site.phrase} escapes to heap (${why.reason}${loop})`, site.node, why.sink));
   }
@@ -98,7 +105,7 @@ interface Moved {
   sink?: Sink;
 }
 
-function variableFindings(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow): Finding[] {
+function variableFindings(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow, dead: Dead): Finding[] {
   const moved = new Map<number, Moved>();
   const note = (m: Moved) => {
     if (!moved.has(m.symbol.id)) moved.set(m.symbol.id, m);
@@ -112,10 +119,11 @@ function variableFindings(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow):
   }
   const arrays = namedArrayTypes(pkg, file);
   for (const taken of addressesTaken(file, arrays)) {
+    if (dead(taken.node)) continue;
     const sink = taken.via === 'receiver' ? receiverSink(file, flow, taken) : flow.sinkOf(file, taken.node, 0);
-    if (sink) note({ symbol: taken.symbol, reason: sink.kind === 'result' ? 'its address is returned' : `its address is ${sink.reason}`, sink });
+    if (sink && !dead(sink.at)) note({ symbol: taken.symbol, reason: sink.kind === 'result' ? 'its address is returned' : `its address is ${sink.reason}`, sink });
   }
-  for (const captured of capturedByReference(file, flow)) note(captured);
+  for (const captured of capturedByReference(file, flow)) if (!dead(captured.sink?.at)) note(captured);
   return [...moved.values()].map((m) => finding(file, rangeOf(m.symbol.declNode), `moved to heap: ${m.symbol.name} (${m.reason})`, m.symbol.declNode, m.sink));
 }
 
@@ -269,6 +277,62 @@ function insideLoopAround(closure: Node, use: Node): boolean {
     if (p.type === 'for_statement' && use.startIndex >= p.startIndex && use.endIndex <= p.endIndex) return true;
   }
   return false;
+}
+
+// ---- dead code ---------------------------------------------------------------------------------
+
+/**
+ * `if debug { … }` with `const debug = false` (or `&&` with it): the compiler drops the branch
+ * before escape analysis, so nothing in it allocates.
+ */
+function deadBranches(file: FileFacts, pkg: PackageIndex): Node[] {
+  const falseConstants = packageFalseConstants(pkg, file);
+  if (falseConstants.size === 0) return [];
+  const dead: Node[] = [];
+  for (const stmt of file.root.descendantsOfType('if_statement')) {
+    const condition = stmt?.childForFieldName('condition');
+    const consequence = stmt?.childForFieldName('consequence');
+    if (!condition || !consequence) continue;
+    const conjuncts = condition.text.split('&&').map((c) => c.trim().replace(/^\((.*)\)$/, '$1'));
+    if (conjuncts.some((c) => falseConstants.has(c) && !file.scopes.lookup(c, condition.startIndex)?.func)) dead.push(consequence);
+  }
+  return dead;
+}
+
+/** Package-level boolean constants that are false: `false`, or `other`, `a || b`, `a && b` of such. */
+function packageFalseConstants(pkg: PackageIndex, file: FileFacts): Set<string> {
+  const values = new Map<string, string>();
+  for (const other of pkg.visibleFrom(file)) {
+    for (const spec of other.nodesOf('const_spec')) {
+      if (other.functionAt(spec)) continue;
+      const names = spec.childrenForFieldName('name');
+      const list = namedChildren(spec.childForFieldName('value') ?? spec);
+      names.forEach((n, i) => {
+        if (n && list[i] && names.length === list.length) values.set(n.text, list[i].text.trim());
+      });
+    }
+  }
+  const isFalse = new Set<string>();
+  const falseTerm = (t: string) => t === 'false' || isFalse.has(t);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, value] of values) {
+      if (isFalse.has(name)) continue;
+      const ors = value.split('||').map((t) => t.trim());
+      const allFalse = ors.every((or) => or.split('&&').map((t) => t.trim()).some(falseTerm));
+      if (allFalse) {
+        isFalse.add(name);
+        changed = true;
+      }
+    }
+  }
+  return isFalse;
+}
+
+function contains(node: Node, at: { line: number; character: number }): boolean {
+  const afterStart = at.line > node.startPosition.row || (at.line === node.startPosition.row && at.character >= node.startPosition.column);
+  const beforeEnd = at.line < node.endPosition.row || (at.line === node.endPosition.row && at.character < node.endPosition.column);
+  return afterStart && beforeEnd;
 }
 
 // ---- output -------------------------------------------------------------------------------------
