@@ -92,12 +92,29 @@ export class EscapeFlow {
   leakOf(callee: Located<FuncInfo>, index: number): Leak {
     const key = `${functionKey(callee.item) ?? callee.item.name}#${index}`;
     const known = this.leaks.get(key);
-    if (known) return known;
-    this.leaks.set(key, 'none'); // recursion: assume no leak until shown otherwise
-    const leak = this.computeLeak(callee, index);
+    if (known) {
+      if (this.inProgress.has(key)) this.readWhileInProgress.add(key);
+      return known;
+    }
+    // Recursion: assume no leak, and if a recursive call read that assumption and the answer
+    // turned out otherwise, forget what was derived from it and compute once more.
+    this.inProgress.add(key);
+    this.leaks.set(key, 'none');
+    const before = new Set(this.leaks.keys());
+    let leak = this.computeLeak(callee, index);
+    if (leak !== 'none' && this.readWhileInProgress.has(key)) {
+      for (const k of [...this.leaks.keys()]) if (!before.has(k)) this.leaks.delete(k);
+      this.leaks.set(key, leak);
+      leak = strongest([leak, this.computeLeak(callee, index)]);
+    }
+    this.inProgress.delete(key);
+    this.readWhileInProgress.delete(key);
     this.leaks.set(key, leak);
     return leak;
   }
+
+  private readonly inProgress = new Set<string>();
+  private readonly readWhileInProgress = new Set<string>();
 
   private computeLeak({ file, item: f }: Located<FuncInfo>, index: number): Leak {
     const symbol = index < 0 ? receiverSymbol(file, f) : file.scopes.paramsOf(f).find((s) => s.paramIndex === index);

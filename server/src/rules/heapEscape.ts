@@ -103,12 +103,15 @@ interface Moved {
   symbol: GoSymbol;
   reason: string;
   sink?: Sink;
+  /** Where the compiler reports it: the declaration, or for `switch t := x.(type)` the case. */
+  at?: Node;
 }
 
 function variableFindings(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow, dead: Dead): Finding[] {
-  const moved = new Map<number, Moved>();
+  const moved = new Map<string, Moved>();
   const note = (m: Moved) => {
-    if (!moved.has(m.symbol.id)) moved.set(m.symbol.id, m);
+    const key = `${m.symbol.id}:${m.at?.id ?? ''}`;
+    if (!moved.has(key)) moved.set(key, m);
   };
   const sizes = sizeContextOf(file.nodesOf);
   for (const symbol of file.scopes.all()) {
@@ -121,10 +124,25 @@ function variableFindings(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow, 
   for (const taken of addressesTaken(file, arrays)) {
     if (dead(taken.node)) continue;
     const sink = taken.via === 'receiver' ? receiverSink(file, flow, taken) : flow.sinkOf(file, taken.node, 0);
-    if (sink && !dead(sink.at)) note({ symbol: taken.symbol, reason: sink.kind === 'result' ? 'its address is returned' : `its address is ${sink.reason}`, sink });
+    const at = typeSwitchCase(taken.symbol, taken.node);
+    if (sink && !dead(sink.at)) note({ symbol: taken.symbol, reason: sink.kind === 'result' ? 'its address is returned' : `its address is ${sink.reason}`, sink, ...(at ? { at } : {}) });
   }
   for (const captured of capturedByReference(file, flow)) if (!dead(captured.sink?.at)) note(captured);
-  return [...moved.values()].map((m) => finding(file, rangeOf(m.symbol.declNode), `moved to heap: ${m.symbol.name} (${m.reason})`, m.symbol.declNode, m.sink));
+  return [...moved.values()].map((m) => {
+    const at = m.at ?? m.symbol.declNode;
+    // For a type-switch case, the compiler points at the case's type.
+    const where = m.at?.type === 'type_case' ? (m.at.childForFieldName('type') ?? m.at.namedChild(0) ?? m.at) : at;
+    return finding(file, rangeOf(where), `moved to heap: ${m.symbol.name} (${m.reason})`, at, m.sink);
+  });
+}
+
+/** `switch t := x.(type)` declares one t per case: the compiler reports the case's. */
+function typeSwitchCase(symbol: GoSymbol, use: Node): Node | undefined {
+  if (symbol.declaration.type !== 'type_switch_statement') return undefined;
+  for (let p = use.parent; p && p.id !== symbol.declaration.id; p = p.parent) {
+    if (p.type === 'type_case' || p.type === 'default_case') return p;
+  }
+  return undefined;
 }
 
 interface AddressTaken {
