@@ -356,6 +356,11 @@ export class EscapeFlow {
   /** Every read of a variable, each a flow of its value; a read inside an escaping closure escapes. */
   private followSymbol(symbol: GoSymbol, level: number, w: Walk): Sink | undefined {
     const file = w.file;
+    // Each variable is followed once per walk: `s = append(s, …)` sixty times over must not
+    // nest sixty deep and hit the depth limit before the one use that matters.
+    const key = `symbol:${file.path}:${symbol.id}:${level}`;
+    if (w.seen.has(key)) return undefined;
+    w.seen.add(key);
     let result: Sink | undefined;
     for (const use of file.references.identifiers.get(symbol.name) ?? []) {
       if (use.startIndex < symbol.scopeStart || use.startIndex >= symbol.scopeEnd || use.id === symbol.declNode.id) continue;
