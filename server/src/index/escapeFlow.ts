@@ -464,7 +464,7 @@ export class EscapeFlow {
   private methodLeak(file: FileFacts, operand: Node, name: string, index: number): Leak {
     if (this.isStdlibMember(file, operand)) return 'none'; // binary.BigEndian.PutUint32: a standard type's method
     const type = this.typeOf(file, operand);
-    if (!type) return this.fromOtherPackage(file, operand) ? OTHER_PACKAGE : this.sameNameMethodsLeak(file, name, index);
+    if (!type) return this.fromOtherPackage(file, operand) ?? this.sameNameMethodsLeak(file, name, index);
     const bare = type.replace(/^\*/, '');
     const dot = bare.indexOf('.');
     if (dot > 0) {
@@ -516,16 +516,16 @@ export class EscapeFlow {
    * A value converted or returned by another module's code (`s := cryptobyte.String(b)`): its
    * methods are that package's, whose summaries the compiler has and goleash does not.
    */
-  private fromOtherPackage(file: FileFacts, operand: Node): boolean {
+  private fromOtherPackage(file: FileFacts, operand: Node): Leak | undefined {
     const base = baseIdentifier(operand);
     const value = base ? file.scopes.resolve(base)?.value : undefined;
     const fn = value?.type === 'call_expression' ? value.childForFieldName('function') : undefined;
     const pkgName = fn?.type === 'selector_expression' ? fn.childForFieldName('operand') : undefined;
+    const imports = this.imports(file);
+    if (!pkgName || !isPackageName(file, pkgName, imports) || isStdlibPackage(imports.get(pkgName.text)!)) return undefined;
     // Constructors (`codec.NewDecoder`) make objects whose methods keep things (Decode(&v)); a
     // conversion (`cryptobyte.String(b)`) makes a value whose methods mostly read.
-    if (/^New/.test(fn?.childForFieldName('field')?.text ?? '')) return false;
-    const imports = this.imports(file);
-    return !!pkgName && isPackageName(file, pkgName, imports) && !isStdlibPackage(imports.get(pkgName.text)!);
+    return /^New/.test(fn?.childForFieldName('field')?.text ?? '') ? 'heap' : OTHER_PACKAGE;
   }
 
   private isParameter(file: FileFacts, expr: Node): boolean {

@@ -121,7 +121,8 @@ function variableFindings(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow, 
     if (size !== undefined && size > MAX_STACK_VARIABLE) note({ symbol, reason: 'too large for the stack' });
   }
   const arrays = namedArrayTypes(pkg, file);
-  for (const taken of addressesTaken(file, arrays)) {
+  const arrayField = (sel: Node) => /^\[[^\]]+\]/.test(flow.typeOf(file, sel) ?? '');
+  for (const taken of addressesTaken(file, arrays, arrayField)) {
     if (dead(taken.node)) continue;
     const sink = taken.via === 'receiver' ? receiverSink(file, flow, taken) : flow.sinkOf(file, taken.node, 0);
     const at = typeSwitchCase(taken.symbol, taken.node);
@@ -154,7 +155,7 @@ interface AddressTaken {
 }
 
 /** `&x`, `&x.f`, `&x[i]` on arrays, `x[:]` on arrays, and `x.m()` where m takes a pointer receiver. */
-function addressesTaken(file: FileFacts, arrays: Set<string>): AddressTaken[] {
+function addressesTaken(file: FileFacts, arrays: Set<string>, arrayField: (selector: Node) => boolean): AddressTaken[] {
   const found: AddressTaken[] = [];
   for (const n of file.nodesOf('unary_expression')) {
     if (n.child(0)?.type !== '&') continue;
@@ -165,6 +166,9 @@ function addressesTaken(file: FileFacts, arrays: Set<string>): AddressTaken[] {
     const operand = n?.childForFieldName('operand');
     const symbol = operand?.type === 'identifier' ? frameVariable(file, operand) : undefined;
     if (n && symbol && isArray(file, symbol, arrays)) found.push({ symbol, node: n, via: 'slice' });
+    // `x.buf[:]` slices an array field inside the value x.
+    const owner = operand?.type === 'selector_expression' && arrayField(operand) ? addressedVariable(file, operand, arrays) : undefined;
+    if (n && owner) found.push({ symbol: owner, node: n, via: 'slice' });
   }
   for (const call of file.nodesOf('call_expression')) {
     const fn = call.childForFieldName('function');
