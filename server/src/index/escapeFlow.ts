@@ -14,6 +14,7 @@ import type { FuncInfo } from '../facts/functions';
 import type { GoSymbol } from '../facts/scopes';
 import { calleeText, namedChildren } from '../facts/syntax';
 import { structFields } from '../facts/types';
+import { deadBranches } from '../facts/deadCode';
 import { isStdlibPackage, isStdlibType, stdlibFunction, variadicElement, type ParamEscape } from '../data/stdlibEscapes';
 import { functionKey, type Located, type PackageIndex } from './packageIndex';
 
@@ -72,6 +73,22 @@ export class EscapeFlow {
   private readonly importsByFile = new WeakMap<FileFacts, Map<string, string>>();
 
   constructor(private readonly pkg: PackageIndex) {}
+
+  private readonly deadByFile = new WeakMap<FileFacts, Node[]>();
+
+  /** Blocks of `file` the compiler drops (`if debug {…}` with a false constant). */
+  deadBranches(file: FileFacts): Node[] {
+    let dead = this.deadByFile.get(file);
+    if (!dead) {
+      dead = deadBranches(file, this.pkg);
+      this.deadByFile.set(file, dead);
+    }
+    return dead;
+  }
+
+  isDead(file: FileFacts, node: Node): boolean {
+    return this.deadBranches(file).some((b) => b.startIndex <= node.startIndex && node.endIndex <= b.endIndex);
+  }
 
   /** Where the value of `expr` (in `file`) ends up, `level` dereferences down. */
   sinkOf(file: FileFacts, expr: Node, level: number): Sink | undefined {
@@ -364,7 +381,7 @@ export class EscapeFlow {
     let result: Sink | undefined;
     for (const use of file.references.identifiers.get(symbol.name) ?? []) {
       if (use.startIndex < symbol.scopeStart || use.startIndex >= symbol.scopeEnd || use.id === symbol.declNode.id) continue;
-      if (file.scopes.resolve(use)?.id !== symbol.id) continue;
+      if (file.scopes.resolve(use)?.id !== symbol.id || this.isDead(file, use)) continue;
       const captured = this.capturedBy(file, use, symbol);
       if (captured) return heap(`captured by a ${captured.goroutine ? 'goroutine' : 'closure that escapes'}`, captured.at, w);
       const sink = this.destination(use, level, { ...w, depth: w.depth + 1 });

@@ -39,8 +39,8 @@ export const heapEscape: Rule = {
   defaultSeverity: 'hint',
   check(file, pkg, options) {
     const flow = flowFor(pkg);
-    const deadBlocks = deadBranches(file, pkg);
-    const dead: Dead = (n) => n !== undefined && deadBlocks.some((b) => b.startIndex <= n.startIndex && n.endIndex <= b.endIndex);
+    const deadBlocks = flow.deadBranches(file);
+    const dead: Dead = (n) => n !== undefined && flow.isDead(file, n);
     const findings = [...siteFindings(file, flow, dead), ...variableFindings(file, pkg, flow, dead)];
     const all = options.escapeInterfaces ? [...findings, ...interfaceFindings(file, flow)] : findings;
     return deadBlocks.length === 0 ? all : all.filter((f) => !deadBlocks.some((b) => contains(b, f.range.start)));
@@ -301,61 +301,12 @@ function insideLoopAround(closure: Node, use: Node): boolean {
   return false;
 }
 
-// ---- dead code ---------------------------------------------------------------------------------
-
-/**
- * `if debug { … }` with `const debug = false` (or `&&` with it): the compiler drops the branch
- * before escape analysis, so nothing in it allocates.
- */
-function deadBranches(file: FileFacts, pkg: PackageIndex): Node[] {
-  const falseConstants = packageFalseConstants(pkg, file);
-  if (falseConstants.size === 0) return [];
-  const dead: Node[] = [];
-  for (const stmt of file.root.descendantsOfType('if_statement')) {
-    const condition = stmt?.childForFieldName('condition');
-    const consequence = stmt?.childForFieldName('consequence');
-    if (!condition || !consequence) continue;
-    const conjuncts = condition.text.split('&&').map((c) => c.trim().replace(/^\((.*)\)$/, '$1'));
-    if (conjuncts.some((c) => falseConstants.has(c) && !file.scopes.lookup(c, condition.startIndex)?.func)) dead.push(consequence);
-  }
-  return dead;
-}
-
-/** Package-level boolean constants that are false: `false`, or `other`, `a || b`, `a && b` of such. */
-function packageFalseConstants(pkg: PackageIndex, file: FileFacts): Set<string> {
-  const values = new Map<string, string>();
-  for (const other of pkg.visibleFrom(file)) {
-    for (const spec of other.nodesOf('const_spec')) {
-      if (other.functionAt(spec)) continue;
-      const names = spec.childrenForFieldName('name');
-      const list = namedChildren(spec.childForFieldName('value') ?? spec);
-      names.forEach((n, i) => {
-        if (n && list[i] && names.length === list.length) values.set(n.text, list[i].text.trim());
-      });
-    }
-  }
-  const isFalse = new Set<string>();
-  const falseTerm = (t: string) => t === 'false' || isFalse.has(t);
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const [name, value] of values) {
-      if (isFalse.has(name)) continue;
-      const ors = value.split('||').map((t) => t.trim());
-      const allFalse = ors.every((or) => or.split('&&').map((t) => t.trim()).some(falseTerm));
-      if (allFalse) {
-        isFalse.add(name);
-        changed = true;
-      }
-    }
-  }
-  return isFalse;
-}
-
 function contains(node: Node, at: { line: number; character: number }): boolean {
   const afterStart = at.line > node.startPosition.row || (at.line === node.startPosition.row && at.character >= node.startPosition.column);
   const beforeEnd = at.line < node.endPosition.row || (at.line === node.endPosition.row && at.character < node.endPosition.column);
   return afterStart && beforeEnd;
 }
+
 
 // ---- output -------------------------------------------------------------------------------------
 
