@@ -128,7 +128,7 @@ function variableFindings(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow, 
     const at = typeSwitchCase(taken.symbol, taken.node);
     if (sink && !dead(sink.at)) note({ symbol: taken.symbol, reason: sink.kind === 'result' ? 'its address is returned' : `its address is ${sink.reason}`, sink, ...(at ? { at } : {}) });
   }
-  for (const captured of capturedByReference(file, flow)) if (!dead(captured.sink?.at)) note(captured);
+  for (const captured of capturedByReference(file, pkg, flow)) if (!dead(captured.sink?.at)) note(captured);
   return [...moved.values()].map((m) => {
     const at = m.at ?? m.symbol.declNode;
     // For a type-switch case, the compiler points at the case's type.
@@ -238,14 +238,15 @@ function receiverSink(file: FileFacts, flow: EscapeFlow, taken: AddressTaken): S
  * Variables a closure captures by reference (assigned after their declaration, or
  * address-taken), when that closure escapes: the closure holds their address.
  */
-function capturedByReference(file: FileFacts, flow: EscapeFlow): Moved[] {
+function capturedByReference(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow): Moved[] {
   const moved: Moved[] = [];
+  const sizeAtLeast = minimumSize(pkg, file);
   for (const site of file.allocations) {
     if (site.kind !== 'func-literal') continue;
     const sink = flow.funcLiteralSink(file, site.node);
     if (!sink) continue;
     for (const symbol of capturedVariables(file, site.node)) {
-      if (!isReassigned(file, symbol, site.node)) continue;
+      if (!capturedByAddress(file, symbol, site.node, sizeAtLeast)) continue;
       const why = sink.kind === 'result' ? 'returned' : sink.reason;
       const how = why === 'started as a goroutine' ? 'captured by a goroutine' : `captured by a closure that escapes (${why})`;
       moved.push({ symbol, reason: how, sink });
@@ -268,6 +269,41 @@ function capturedVariables(file: FileFacts, lit: Node): GoSymbol[] {
 
 function within(node: Node, outer: Node): boolean {
   return node.startIndex >= outer.startIndex && node.endIndex <= outer.endIndex;
+}
+
+/**
+ * Does a closure capture the variable by reference (holding its address)? The compiler copies a
+ * variable into the closure only when it is not a named result, not reassigned after capture,
+ * not address-taken, and at most 128 bytes.
+ */
+function capturedByAddress(file: FileFacts, symbol: GoSymbol, closure: Node, sizeAtLeast: (type: string) => number): boolean {
+  if (symbol.kind === 'result') return true;
+  const type = symbol.type?.replace(/\s+/g, '') ?? (symbol.value ? typeOfExpression(file, symbol.value) : undefined);
+  if (type && sizeAtLeast(type) > 128) return true;
+  return isReassigned(file, symbol, closure);
+}
+
+/**
+ * A lower bound on a type's size: exact for what the syntax fully describes, one byte for a
+ * named type declared elsewhere. Enough to tell a big options struct from a small value.
+ */
+function minimumSize(pkg: PackageIndex, file: FileFacts): (type: string) => number {
+  const structs = new Map<string, string[]>();
+  const constants = new Map<string, string>();
+  for (const other of pkg.visibleFrom(file)) {
+    const sizes = sizeContextOf(other.nodesOf);
+    for (const [k, v] of sizes.structs) structs.set(k, v);
+    for (const [k, v] of sizes.constants) constants.set(k, v);
+  }
+  const context = { structs, constants };
+  const atLeast = (type: string, depth = 0): number => {
+    const exact = sizeOfType(type, context);
+    if (exact !== undefined) return exact;
+    const fields = structs.get(type);
+    if (!fields || depth > 4) return 1;
+    return fields.reduce((sum, f) => sum + atLeast(f, depth + 1), 0);
+  };
+  return (type) => atLeast(type);
 }
 
 /**
