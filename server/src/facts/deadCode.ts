@@ -10,8 +10,7 @@ import { namedChildren } from './syntax';
  * `if debug { … }` with `const debug = false` (or `&&` with it): the compiler drops the branch
  * before escape analysis, so nothing in it allocates.
  */
-export function deadBranches(file: FileFacts, pkg: PackageIndex): Node[] {
-  const falseConstants = packageFalseConstants(pkg, file);
+export function deadBranches(file: FileFacts, falseConstants: Set<string>): Node[] {
   if (falseConstants.size === 0) return [];
   const dead: Node[] = [];
   for (const stmt of file.root.descendantsOfType('if_statement')) {
@@ -25,9 +24,10 @@ export function deadBranches(file: FileFacts, pkg: PackageIndex): Node[] {
 }
 
 /** Package-level boolean constants that are false: `false`, or `other`, `a || b`, `a && b` of such. */
-function packageFalseConstants(pkg: PackageIndex, file: FileFacts): Set<string> {
+export function packageFalseConstants(pkg: PackageIndex, file: FileFacts): Set<string> {
   const values = new Map<string, string>();
   for (const other of pkg.visibleFrom(file)) {
+    if (!/\bconst\b/.test(other.text) || !/\bfalse\b/.test(other.text)) continue; // cheap: no walk of files that cannot matter
     for (const spec of other.nodesOf('const_spec')) {
       if (other.functionAt(spec)) continue;
       const names = spec.childrenForFieldName('name');

@@ -14,7 +14,7 @@ import type { FuncInfo } from '../facts/functions';
 import type { GoSymbol } from '../facts/scopes';
 import { calleeText, namedChildren } from '../facts/syntax';
 import { structFields } from '../facts/types';
-import { deadBranches } from '../facts/deadCode';
+import { deadBranches, packageFalseConstants } from '../facts/deadCode';
 import { isStdlibPackage, isStdlibType, stdlibFunction, variadicElement, type ParamEscape } from '../data/stdlibEscapes';
 import { functionKey, type Located, type PackageIndex } from './packageIndex';
 
@@ -80,11 +80,28 @@ export class EscapeFlow {
   deadBranches(file: FileFacts): Node[] {
     let dead = this.deadByFile.get(file);
     if (!dead) {
-      dead = deadBranches(file, this.pkg);
+      // The constants are the package's: computed once per visibility (test files see more).
+      const key = file.isTestFile ? 'test' : 'code';
+      let constants = this.falseConstants.get(key);
+      if (!constants) {
+        constants = packageFalseConstants(this.pkg, file);
+        this.falseConstants.set(key, constants);
+      }
+      dead = deadBranches(file, constants);
       this.deadByFile.set(file, dead);
     }
     return dead;
   }
+
+  private readonly falseConstants = new Map<string, Set<string>>();
+
+  /** Package-wide memo for what rules derive from every file of the package (sizes, constants). */
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
+  }
+
+  private readonly memos = new Map<string, unknown>();
 
   isDead(file: FileFacts, node: Node): boolean {
     return this.deadBranches(file).some((b) => b.startIndex <= node.startIndex && node.endIndex <= b.endIndex);

@@ -5,7 +5,7 @@
 // decides which sites and variables to ask about.
 import type { Node } from 'web-tree-sitter';
 import type { AllocationSite } from '../facts/allocations';
-import { sizeContextOf, sizeOfType } from '../facts/allocations';
+import { sizeContextOf, sizeOfType, type SizeContext } from '../facts/allocations';
 import type { FileFacts } from '../facts/fileFacts';
 import type { GoSymbol } from '../facts/scopes';
 import { namedChildren, rangeOf } from '../facts/syntax';
@@ -120,7 +120,7 @@ function variableFindings(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow, 
     const size = type ? sizeOfType(type.replace(/\s+/g, ''), sizes) : undefined;
     if (size !== undefined && size > MAX_STACK_VARIABLE) note({ symbol, reason: 'too large for the stack' });
   }
-  const arrays = namedArrayTypes(pkg, file);
+  const arrays = flow.memo(`arrays:${file.isTestFile}`, () => namedArrayTypes(pkg, file));
   const arrayField = (sel: Node) => /^\[[^\]]+\]/.test(flow.typeOf(file, sel) ?? '');
   for (const taken of addressesTaken(file, arrays, arrayField)) {
     if (dead(taken.node)) continue;
@@ -240,7 +240,7 @@ function receiverSink(file: FileFacts, flow: EscapeFlow, taken: AddressTaken): S
  */
 function capturedByReference(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow): Moved[] {
   const moved: Moved[] = [];
-  const sizeAtLeast = minimumSize(pkg, file);
+  const sizeAtLeast = flow.memo(`minimumSize:${file.isTestFile}`, () => minimumSize(pkg, file));
   for (const site of file.allocations) {
     if (site.kind !== 'func-literal') continue;
     const sink = flow.funcLiteralSink(file, site.node);
@@ -288,6 +288,19 @@ function capturedByAddress(file: FileFacts, symbol: GoSymbol, closure: Node, siz
  * named type declared elsewhere. Enough to tell a big options struct from a small value.
  */
 function minimumSize(pkg: PackageIndex, file: FileFacts): (type: string) => number {
+  let context: SizeContext | undefined; // built on first use: most files never ask
+  const atLeast = (type: string, depth = 0): number => {
+    context ??= packageSizeContext(pkg, file);
+    const exact = sizeOfType(type, context);
+    if (exact !== undefined) return exact;
+    const fields = context.structs.get(type);
+    if (!fields || depth > 4) return 1;
+    return fields.reduce((sum, f) => sum + atLeast(f, depth + 1), 0);
+  };
+  return (type) => atLeast(type);
+}
+
+function packageSizeContext(pkg: PackageIndex, file: FileFacts): SizeContext {
   const structs = new Map<string, string[]>();
   const constants = new Map<string, string>();
   for (const other of pkg.visibleFrom(file)) {
@@ -295,15 +308,7 @@ function minimumSize(pkg: PackageIndex, file: FileFacts): (type: string) => numb
     for (const [k, v] of sizes.structs) structs.set(k, v);
     for (const [k, v] of sizes.constants) constants.set(k, v);
   }
-  const context = { structs, constants };
-  const atLeast = (type: string, depth = 0): number => {
-    const exact = sizeOfType(type, context);
-    if (exact !== undefined) return exact;
-    const fields = structs.get(type);
-    if (!fields || depth > 4) return 1;
-    return fields.reduce((sum, f) => sum + atLeast(f, depth + 1), 0);
-  };
-  return (type) => atLeast(type);
+  return { structs, constants };
 }
 
 /**
