@@ -13,7 +13,7 @@ import { namedChildren } from './syntax';
 export function deadBranches(file: FileFacts, falseConstants: Set<string>): Node[] {
   if (falseConstants.size === 0) return [];
   const dead: Node[] = [];
-  for (const stmt of file.root.descendantsOfType('if_statement')) {
+  for (const stmt of file.nodesOf('if_statement')) {
     const condition = stmt?.childForFieldName('condition');
     const consequence = stmt?.childForFieldName('consequence');
     if (!condition || !consequence) continue;

@@ -28,6 +28,9 @@ const INDEXED = new Set([
   'comment',
   'import_spec',
   'select_statement',
+  'composite_literal',
+  'slice_expression',
+  'if_statement',
 ]);
 
 export type NodesOf = (types: string | readonly string[]) => Node[];

@@ -3,6 +3,7 @@
 // through `return` to in-package callers; whether anything closes it; and whether it reaches code
 // we cannot follow (another package's function, an exported field, a map, a slice…), after which
 // closing it is someone else's business.
+import { identifiersIn } from '../facts/references';
 import type { Node } from 'web-tree-sitter';
 import type { ChanOp } from '../facts/channels';
 import { structTypeOf, type FileFacts } from '../facts/fileFacts';
@@ -215,8 +216,8 @@ function checkKey(pkg: PackageIndex, visible: FileFacts[], key: string, flow: Ch
 function checkLocalUses(file: FileFacts, symbol: GoSymbol, flow: ChannelFlow): void {
   // A named result leaves by a bare `return` too, which names nothing.
   if (symbol.kind === 'result') flow.escape ??= `named result ${symbol.name}`;
-  for (const ref of file.references.identifiers.get(symbol.name) ?? []) {
-    if (ref.startIndex === symbol.id || ref.startIndex < symbol.scopeStart || ref.startIndex >= symbol.scopeEnd) continue;
+  for (const ref of identifiersIn(file.references, symbol.name, symbol.scopeStart, symbol.scopeEnd)) {
+    if (ref.startIndex === symbol.id) continue;
     if (file.scopes.resolve(ref)?.id !== symbol.id) continue;
     const use = classifyUse(file, ref);
     if (use === 'escape') flow.escape ??= `${symbol.name} used in \`${ref.parent?.text.slice(0, 40)}\``;

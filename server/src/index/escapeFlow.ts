@@ -15,6 +15,7 @@ import type { GoSymbol } from '../facts/scopes';
 import { calleeText, namedChildren } from '../facts/syntax';
 import { structFields } from '../facts/types';
 import { deadBranches, packageFalseConstants } from '../facts/deadCode';
+import { identifiersIn } from '../facts/references';
 import { isStdlibPackage, isStdlibType, stdlibFunction, variadicElement, type ParamEscape } from '../data/stdlibEscapes';
 import { functionKey, type Located, type PackageIndex } from './packageIndex';
 
@@ -396,8 +397,8 @@ export class EscapeFlow {
     if (w.seen.has(key)) return undefined;
     w.seen.add(key);
     let result: Sink | undefined;
-    for (const use of file.references.identifiers.get(symbol.name) ?? []) {
-      if (use.startIndex < symbol.scopeStart || use.startIndex >= symbol.scopeEnd || use.id === symbol.declNode.id) continue;
+    for (const use of identifiersIn(file.references, symbol.name, symbol.scopeStart, symbol.scopeEnd)) {
+      if (use.id === symbol.declNode.id) continue;
       if (file.scopes.resolve(use)?.id !== symbol.id || this.isDead(file, use)) continue;
       const captured = this.capturedBy(file, use, symbol);
       if (captured) return heap(`captured by a ${captured.goroutine ? 'goroutine' : 'closure that escapes'}`, captured.at, w);

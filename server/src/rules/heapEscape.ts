@@ -10,6 +10,7 @@ import type { FileFacts } from '../facts/fileFacts';
 import type { GoSymbol } from '../facts/scopes';
 import { namedChildren, rangeOf } from '../facts/syntax';
 import { structFields } from '../facts/types';
+import { identifiersIn } from '../facts/references';
 import { EscapeFlow, typeOfExpression, type Sink } from '../index/escapeFlow';
 import type { PackageIndex } from '../index/packageIndex';
 import { ignoreCommentFix } from './fixes/edits';
@@ -162,8 +163,8 @@ function addressesTaken(file: FileFacts, arrays: Set<string>, arrayField: (selec
     const symbol = addressedVariable(file, n.childForFieldName('operand'), arrays);
     if (symbol) found.push({ symbol, node: n, via: 'operator' });
   }
-  for (const n of file.root.descendantsOfType('slice_expression')) {
-    const operand = n?.childForFieldName('operand');
+  for (const n of file.nodesOf('slice_expression')) {
+    const operand = n.childForFieldName('operand');
     const symbol = operand?.type === 'identifier' ? frameVariable(file, operand) : undefined;
     if (n && symbol && isArray(file, symbol, arrays)) found.push({ symbol, node: n, via: 'slice' });
     // `x.buf[:]` slices an array field inside the value x.
@@ -317,7 +318,7 @@ function packageSizeContext(pkg: PackageIndex, file: FileFacts): SizeContext {
  * compiler copies it (`ch := x; if ch == nil { ch = make(…) }; go func() { ch <- v }()`).
  */
 function isReassigned(file: FileFacts, symbol: GoSymbol, closure: Node): boolean {
-  for (const use of file.references.identifiers.get(symbol.name) ?? []) {
+  for (const use of identifiersIn(file.references, symbol.name, symbol.scopeStart, symbol.scopeEnd)) {
     if (use.id === symbol.declNode.id || file.scopes.resolve(use)?.id !== symbol.id) continue;
     let n: Node = use;
     while (n.parent?.type === 'parenthesized_expression') n = n.parent;
