@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FuncInfo } from './functions';
 import type { NodesOf } from './nodeIndex';
-import { calleeText, namedChildren } from './syntax';
+import { calleeText, insideLoop, namedChildren } from './syntax';
 
 export type SiteKind = 'address-literal' | 'implicit-address' | 'new' | 'make' | 'slice-literal' | 'map-literal' | 'func-literal' | 'append';
 
@@ -21,8 +21,6 @@ export interface AllocationSite {
   /** Size in bytes when the syntax gives it (constant `make` sizes, `new([N]T)`). */
   bytes?: number;
 }
-
-const LOOP_BOUNDARY = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
 /** What the file declares that sizes depend on: constants and struct types. */
 export interface SizeContext {
@@ -130,12 +128,6 @@ function implicitElements(lit: Node): Node[] {
   return found;
 }
 
-function insideLoop(node: Node): boolean {
-  for (let p = node.parent; p && !LOOP_BOUNDARY.has(p.type); p = p.parent) {
-    if (p.type === 'for_statement') return true;
-  }
-  return false;
-}
 
 /** Type text as the compiler prints it: no spaces except after commas. */
 function compact(text: string): string {

@@ -9,8 +9,8 @@ export interface References {
   identifiers: Map<string, Node[]>;
   /** `selector_expression` nodes by the name of their field. */
   selectors: Map<string, Node[]>;
-  /** Names under which the file's imports are visible (`fmt`, `x` for `x "strings"`). */
-  importNames: Set<string>;
+  /** Names under which the file's imports are visible, with their paths (`json` → `encoding/json`, `x` for `x "strings"`). */
+  imports: Map<string, string>;
 }
 
 export function collectReferences(root: Node): References {
@@ -24,7 +24,7 @@ export function collectReferences(root: Node): References {
       if (field) push(selectors, field, n);
     }
   }
-  return { identifiers, selectors, importNames: importNamesOf(root) };
+  return { identifiers, selectors, imports: importsOf(root) };
 }
 
 /**
@@ -47,8 +47,8 @@ export function identifiersIn(refs: References, name: string, start: number, end
   return found;
 }
 
-function importNamesOf(root: Node): Set<string> {
-  const names = new Set<string>();
+function importsOf(root: Node): Map<string, string> {
+  const names = new Map<string, string>();
   for (const spec of root.descendantsOfType('import_spec')) {
     if (!spec) continue;
     const alias = spec.childForFieldName('name')?.text;
@@ -59,7 +59,7 @@ function importNamesOf(root: Node): Set<string> {
     const parts = path.split('/');
     let last = parts[parts.length - 1] ?? '';
     if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2];
-    names.add(alias ?? last.replace(/^go-/, '').replace(/[.-]go$/, '').replace(/[^\w]/g, ''));
+    names.set(alias ?? last.replace(/^go-/, '').replace(/[.-]go$/, '').replace(/[^\w]/g, ''), path);
   }
   return names;
 }

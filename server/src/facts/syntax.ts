@@ -29,6 +29,14 @@ export function firstChildOfType(node: Node, type: string): Node | undefined {
   return namedChildren(node).find((c) => c.type === type);
 }
 
+/** Inside a `for` of its own function (a func literal is a function of its own): runs once per iteration. */
+export function insideLoop(node: Node): boolean {
+  for (let p = node.parent; p && !FUNCTION_TYPES.has(p.type); p = p.parent) {
+    if (p.type === 'for_statement') return true;
+  }
+  return false;
+}
+
 /** The statements of a block or a case: tree-sitter-go wraps them in a statement_list. */
 export function statementsOf(node: Node | null | undefined): Node[] {
   if (!node) return [];

@@ -236,7 +236,7 @@ function checkFieldUses(visible: FileFacts[], type: string, field: string, flow:
       let operandType: string | undefined;
       if (operand?.type === 'identifier') {
         const symbol = file.scopes.resolve(operand);
-        if (!symbol && file.references.importNames.has(operand.text)) continue; // pkg.f
+        if (!symbol && file.references.imports.has(operand.text)) continue; // pkg.f
         operandType = symbol && structTypeOf(symbol);
         if (symbol && !operandType && isTyped(symbol)) continue; // a named non-struct type, not ours
       }

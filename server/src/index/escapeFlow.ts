@@ -12,7 +12,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FileFacts } from '../facts/fileFacts';
 import type { FuncInfo } from '../facts/functions';
 import type { GoSymbol } from '../facts/scopes';
-import { calleeText, namedChildren } from '../facts/syntax';
+import { calleeText, insideLoop, namedChildren } from '../facts/syntax';
 import { structFields } from '../facts/types';
 import { deadBranches, packageFalseConstants } from '../facts/deadCode';
 import { identifiersIn } from '../facts/references';
@@ -71,7 +71,6 @@ interface Walk {
 export class EscapeFlow {
   private readonly leaks = new Map<string, Leak>();
   private readonly literalEscapes = new Map<number, Sink | null>();
-  private readonly importsByFile = new WeakMap<FileFacts, Map<string, string>>();
 
   constructor(private readonly pkg: PackageIndex) {}
 
@@ -588,13 +587,9 @@ export class EscapeFlow {
   }
 
   private imports(file: FileFacts): Map<string, string> {
-    let map = this.importsByFile.get(file);
-    if (!map) {
-      map = importPaths(file);
-      this.importsByFile.set(file, map);
-    }
-    return map;
+    return file.references.imports;
   }
+
 }
 
 // ---- helpers --------------------------------------------------------------------------------
@@ -664,31 +659,11 @@ function isLeftSide(node: Node): boolean {
   return false;
 }
 
-function insideLoop(node: Node): boolean {
-  for (let p = node.parent; p && p.type !== 'func_literal' && p.type !== 'function_declaration' && p.type !== 'method_declaration'; p = p.parent) {
-    if (p.type === 'for_statement') return true;
-  }
-  return false;
-}
 
 function isPackageName(file: FileFacts, node: Node, imports: Map<string, string>): boolean {
   return node.type === 'identifier' && imports.has(node.text) && !file.scopes.lookup(node.text, node.startIndex);
 }
 
-/** Import name → path (`json` → `encoding/json`, `x` for `x "strings"`). */
-export function importPaths(file: FileFacts): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const spec of file.nodesOf('import_spec')) {
-    const path = spec.childForFieldName('path')?.text.replace(/^["`]|["`]$/g, '') ?? '';
-    const alias = spec.childForFieldName('name')?.text;
-    if (alias === '_' || alias === '.') continue;
-    const parts = path.split('/');
-    let last = parts[parts.length - 1] ?? '';
-    if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2];
-    map.set(alias ?? last.replace(/^go-/, '').replace(/[.-]go$/, '').replace(/[^\w]/g, ''), path);
-  }
-  return map;
-}
 
 /** What the package declares, for typing expressions beyond one file. */
 export interface PackageTypes {
