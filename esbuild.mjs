@@ -1,6 +1,7 @@
-// Builds everything a user runs: dist/cli.js (the `goleash` command, which also serves LSP),
+// Builds everything a user runs: dist/cli.js (the `goleash` command, which also serves LSP) and
+// dist/lint-worker.js (its worker threads),
 // dist/server.js (the language server alone, for the VS Code client's IPC launch), and
-// client/dist/ (the extension plus a copy of the server and the grammars, for the .vsix).
+// client/dist/ (the extension plus a copy of the server, its worker and the grammars, for the .vsix).
 // The wasm files are taken from the pinned npm packages, so the grammar always matches the lockfile.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
@@ -45,9 +46,13 @@ const common = {
 copyGrammars('grammars');
 await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } }),
+  // The worker thread of `goleash lint --jobs N`, found beside dist/cli.js at run time.
+  build({ ...common, entryPoints: ['server/src/cli/lintWorker.ts'], outfile: 'dist/lint-worker.js' }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/dist/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'client/dist/server.js' }),
+  // The server's workspace view analyses packages on this worker thread too.
+  build({ ...common, entryPoints: ['server/src/cli/lintWorker.ts'], outfile: 'client/dist/lint-worker.js' }),
 ]);
 copyGrammars('client/dist/grammars');
-if (!watch) console.log(`built goleash ${version}: dist/cli.js, dist/server.js, client/dist/`);
+if (!watch) console.log(`built goleash ${version}: dist/cli.js, dist/lint-worker.js, dist/server.js, client/dist/`);

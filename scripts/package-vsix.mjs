@@ -21,7 +21,7 @@ if (version !== clientVersion) {
   fail(`version mismatch: package.json has ${version}, client/package.json has ${clientVersion}; make them agree`);
 }
 
-const required = ['dist/extension.js', 'dist/server.js', 'dist/grammars/tree-sitter-go.wasm', 'dist/grammars/tree-sitter.wasm'];
+const required = ['dist/extension.js', 'dist/server.js', 'dist/lint-worker.js', 'dist/grammars/tree-sitter-go.wasm', 'dist/grammars/tree-sitter.wasm'];
 const missing = required.filter((file) => !existsSync(join(clientDir, file)));
 if (missing.length > 0) {
   fail(`missing ${missing.map((file) => `client/${file}`).join(', ')}; run \`npm run build\` first (or \`npm run package\`, which builds)`);

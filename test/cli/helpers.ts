@@ -59,10 +59,13 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `node dist/cli.js ...args` in `cwd` and waits for it (killed after `timeoutMs`). */
-export function run(args: readonly string[], cwd: string, timeoutMs = 20_000): RunResult {
+/**
+ * Runs `node dist/cli.js ...args` in `cwd` and waits for it (killed after `timeoutMs`). The
+ * default result cache is a temp dir of this test file's own (see cacheHome), never the user's.
+ */
+export function run(args: readonly string[], cwd: string, timeoutMs = 20_000, env: NodeJS.ProcessEnv = {}): RunResult {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: cacheHome(), ...env } });
   if (r.error && (r.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw r.error;
   return { code: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
@@ -97,9 +100,21 @@ export function tempTree(files: Record<string, Entry>): string {
   return root;
 }
 
+let cacheHomeDir: string | undefined;
+
+/** XDG_CACHE_HOME for the CLI runs of this test file: made on first use, removed with the temp trees. */
+export function cacheHome(): string {
+  if (!cacheHomeDir) {
+    cacheHomeDir = mkdtempSync(join(tmpdir(), 'goleash-cache-home-'));
+    made.push(cacheHomeDir);
+  }
+  return cacheHomeDir;
+}
+
 /** Removes every dir `tempTree` made (call from afterAll). */
 export function removeTempTrees(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  cacheHomeDir = undefined;
 }
 
 /** JSON report shape (`--format json`), as far as the tests read it. */

@@ -56,6 +56,48 @@ describe('client/package.json', () => {
     }
   });
 
+  it('documents every setting: description, default, scope, and the meaning of each enum value', () => {
+    for (const [key, value] of Object.entries(settings)) {
+      expect(value.markdownDescription ?? value.description, key).toMatch(/\S.{20,}/);
+      expect(value, key).toHaveProperty('default');
+      expect(['application', 'machine', 'window', 'resource', 'language-overridable', 'machine-overridable'], key).toContain(value.scope);
+      if (value.enum) {
+        expect(value.enum, key).toContain(value.default);
+        expect(value.enumDescriptions, `${key} enumDescriptions`).toHaveLength(value.enum.length);
+      }
+    }
+    expect(settings['goleash.diagnostics.scope']).toMatchObject({ type: 'string', enum: ['workspace', 'openFiles'], default: 'workspace' });
+    expect(settings['goleash.inlayHints.movedToHeap']).toMatchObject({ type: 'boolean', default: false });
+  });
+
+  it("sends the server exactly the settings it reads, whose defaults are the manifest's", async () => {
+    const { SERVER_SETTINGS } = await import('../../client/src/explicitSettings');
+    const { DEFAULT_EDITOR_SETTINGS, DIAGNOSTIC_SCOPES } = await import('../../server/src/lsp/settings');
+    const { findRule } = await import('../../server/src/rules/index');
+    const clientOnly = ['goleash.trace.server', 'goleash.server.path'];
+    expect(SERVER_SETTINGS.map((k) => `goleash.${k}`).sort()).toEqual(Object.keys(settings).filter((k) => !clientOnly.includes(k)).sort());
+    // The extension sends only what the user set, so the server's defaults must be these.
+    expect(settings['goleash.enable'].default).toBe(DEFAULT_EDITOR_SETTINGS.enable);
+    expect(settings['goleash.diagnostics.scope'].default).toBe(DEFAULT_EDITOR_SETTINGS.scope);
+    expect(settings['goleash.diagnostics.scope'].enum).toEqual([...DIAGNOSTIC_SCOPES]);
+    expect(settings['goleash.inlayHints.movedToHeap'].default).toBe(DEFAULT_EDITOR_SETTINGS.movedToHeapHints);
+    expect(settings['goleash.maxFileSize'].default * 1024 * 1024).toBe(DEFAULT_EDITOR_SETTINGS.maxFileBytes);
+    expect(settings['goleash.escape'].default).toBe(findRule('heap-escape')!.defaultSeverity);
+    expect(settings['goleash.escapeInterfaces'].default).toBe(DEFAULT_EDITOR_SETTINGS.analysis.escapeInterfaces ?? false);
+  });
+
+  it('declares source.fixAll.goleash for editor.codeActionsOnSave, as the server names it', async () => {
+    const { FIX_ALL_KIND } = await import('../../server/src/lsp/codeActions');
+    expect(manifest.contributes.codeActions).toEqual([{ languages: ['go'], actions: [expect.objectContaining({ kind: FIX_ALL_KIND, title: expect.any(String) })] }]);
+  });
+
+  it('selects Go files and new buffers only, beside the Go extension', () => {
+    const source = readFileSync(join(clientDir, 'src', 'extension.ts'), 'utf8');
+    const selector = /documentSelector: \[([^\]]*)\]/.exec(source)?.[1] ?? '';
+    expect([...selector.matchAll(/\{ scheme: '(\w+)', language: '(\w+)' \}/g)].map((m) => `${m[1]}:${m[2]}`)).toEqual(['file:go', 'untitled:go']);
+    expect(manifest.extensionDependencies ?? []).toEqual([]);
+  });
+
   it('offers every severity for every rule', () => {
     const rules = settings['goleash.rules'];
     expect(Object.keys(rules.properties).sort()).toEqual([...RULE_IDS].sort());
@@ -97,7 +139,7 @@ describe('client/package.json', () => {
 
 describe('the .vsix', () => {
   const vsix = join(root, `goleash-${rootPkg.version}.vsix`);
-  const bundles = ['dist/extension.js', 'dist/server.js', 'dist/grammars/tree-sitter-go.wasm', 'dist/grammars/tree-sitter.wasm'];
+  const bundles = ['dist/extension.js', 'dist/server.js', 'dist/lint-worker.js', 'dist/grammars/tree-sitter-go.wasm', 'dist/grammars/tree-sitter.wasm'];
 
   it('holds the extension, the server and both grammars', (ctx) => {
     if (spawnSync('unzip', ['-v']).error) {
@@ -122,6 +164,7 @@ describe('the .vsix', () => {
         'extension/package.json',
         'extension/dist/extension.js',
         'extension/dist/server.js',
+        'extension/dist/lint-worker.js',
         'extension/dist/grammars/tree-sitter-go.wasm',
         'extension/dist/grammars/tree-sitter.wasm',
       ]),

@@ -65,3 +65,17 @@ export function parseFacts(parser: Parser, path: string, text: string): FileFact
   if (!tree) throw new Error(`tree-sitter could not parse ${basename(path)}`);
   return new FileFacts(path, text, tree);
 }
+
+// Go's convention (https://go.dev/s/generatedcode), as go/ast.IsGenerated applies it: a line
+// comment of this form before the package clause.
+const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/;
+
+/** Does the text start like a generated Go file? Reads no further than the package clause. */
+export function isGeneratedSource(text: string): boolean {
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    if (GENERATED.test(line)) return true;
+    if (/^package\s/.test(line)) return false;
+  }
+  return false;
+}

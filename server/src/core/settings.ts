@@ -12,6 +12,8 @@ export interface Settings {
   rules: Record<string, RuleSetting>;
   /** heap-escape also reports interface conversions (`x escapes to heap` for fmt arguments). */
   escapeInterfaces?: boolean;
+  /** Suppression comments that silence nothing are reported (see core/unusedSuppressions.ts). */
+  reportUnusedIgnores?: boolean;
 }
 
 /** `goleash.escape`: heap-escape's level, kept low by default (it is information, not a bug). */
@@ -35,7 +37,7 @@ export function withEscapeSettings(settings: Settings, escape: unknown, interfac
     else if (interfaces === false || interfaces === 'false') escapeInterfaces = false;
     else problems.push(`${where}.escapeInterfaces: expected true or false, got ${JSON.stringify(interfaces)}`);
   }
-  return { settings: { rules, ...(escapeInterfaces !== undefined ? { escapeInterfaces } : {}) }, problems };
+  return { settings: { ...settings, rules, ...(escapeInterfaces !== undefined ? { escapeInterfaces } : {}) }, problems };
 }
 
 export const DEFAULT_SETTINGS: Settings = { rules: {} };

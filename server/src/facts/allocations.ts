@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FuncInfo } from './functions';
 import type { NodesOf } from './nodeIndex';
-import { calleeText, insideLoop, namedChildren } from './syntax';
+import { calleeText, namedChildren } from './syntax';
 
 export type SiteKind = 'address-literal' | 'implicit-address' | 'new' | 'make' | 'slice-literal' | 'map-literal' | 'func-literal' | 'append';
 
@@ -22,6 +22,16 @@ export interface AllocationSite {
   bytes?: number;
 }
 
+/**
+ * `insideLoop` by positions: a `for` of the node's own function contains it. Walking up parents
+ * costs the depth of the tree per step in web-tree-sitter, which deeply nested (hostile or
+ * generated) input turns into minutes; comparing offsets costs nothing.
+ */
+function loopTest(nodesOf: NodesOf, funcAt: (n: Node) => FuncInfo | undefined): (node: Node, func: FuncInfo | undefined) => boolean {
+  const loops = nodesOf('for_statement').map((loop) => ({ start: loop.startIndex, end: loop.endIndex, func: funcAt(loop) }));
+  return (node, func) => loops.some((l) => l.func === func && l.start <= node.startIndex && node.endIndex <= l.end);
+}
+
 /** What the file declares that sizes depend on: constants and struct types. */
 export interface SizeContext {
   constants: Map<string, string>;
@@ -31,8 +41,11 @@ export interface SizeContext {
 export function collectAllocations(nodesOf: NodesOf, funcAt: (n: Node) => FuncInfo | undefined): AllocationSite[] {
   const sizes = sizeContextOf(nodesOf);
   const sites: AllocationSite[] = [];
-  const add = (kind: SiteKind, node: Node, phrase: string, bytes?: number) =>
-    sites.push({ kind, node, phrase, func: funcAt(node), inLoop: insideLoop(node), ...(bytes !== undefined ? { bytes } : {}) });
+  const inLoop = loopTest(nodesOf, funcAt);
+  const add = (kind: SiteKind, node: Node, phrase: string, bytes?: number) => {
+    const func = funcAt(node);
+    sites.push({ kind, node, phrase, func, inLoop: inLoop(node, func), ...(bytes !== undefined ? { bytes } : {}) });
+  };
   for (const n of nodesOf(['unary_expression', 'call_expression', 'func_literal', 'composite_literal'])) {
     if (n.type === 'func_literal') add('func-literal', n, 'func literal');
     else if (n.type === 'unary_expression') {
@@ -60,7 +73,12 @@ export function sizeContextOf(nodesOf: NodesOf): SizeContext {
   for (const spec of nodesOf('type_spec')) {
     const type = spec.childForFieldName('type');
     const name = spec.childForFieldName('name')?.text;
-    if (!name || type?.type !== 'struct_type') continue;
+    if (!name || !type) continue;
+    if (type.type !== 'struct_type') {
+      // `type Labels map[string]string`: a named type is as big as what it names.
+      if (!spec.childForFieldName('type_parameters')) structs.set(name, [type.type === 'interface_type' ? 'interface{}' : compact(type.text)]);
+      continue;
+    }
     const list = namedChildren(type).find((c) => c.type === 'field_declaration_list');
     const fields: string[] = [];
     for (const field of list ? namedChildren(list) : []) {
@@ -171,6 +189,9 @@ const BASIC_SIZES: Record<string, number> = {
   bool: 1, byte: 1, uint8: 1, int8: 1, uint16: 2, int16: 2, uint32: 4, int32: 4, rune: 4, float32: 4,
   uint64: 8, int64: 8, int: 8, uint: 8, uintptr: 8, float64: 8, complex64: 8, complex128: 16,
   string: 16, error: 16, any: 16, 'interface{}': 16,
+  // Standard types that options structs and states hold inline (go1.22+ layouts).
+  'time.Time': 24, 'time.Duration': 8, 'sync.Mutex': 8, 'sync.RWMutex': 24, 'sync.Once': 12, 'sync.WaitGroup': 16,
+  'context.Context': 16, 'io.Reader': 16, 'io.Writer': 16, 'net.Conn': 16, 'http.Handler': 16,
 };
 
 /** Bytes of a type the syntax fully describes (basic types, pointers, slices, arrays, the file's structs). */

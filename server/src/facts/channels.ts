@@ -5,6 +5,7 @@
 //   `global:<name>`    a package-level variable
 //   `field:<T>.<f>`    field f of struct type T, when the syntax shows T (a receiver, `&T{…}`, `var x T`)
 //   `result:<f>`       what package function f returns (`for v := range gen()`)
+import { checkBudget } from './budget';
 import type { Node } from 'web-tree-sitter';
 import type { FuncInfo } from './functions';
 import type { NodesOf } from './nodeIndex';
@@ -63,6 +64,7 @@ export function collectChannels(
   const ops: ChanOp[] = [];
   const interesting = ['call_expression', 'send_statement', 'unary_expression', 'range_clause', 'return_statement', 'short_var_declaration', 'assignment_statement', 'var_spec', 'keyed_element'];
   for (const n of nodesOf(interesting)) {
+    checkBudget(); // text and parents of deeply nested calls are slow to read (facts/budget.ts)
     const func = funcAt(n);
     switch (n.type) {
       case 'call_expression':

@@ -36,7 +36,7 @@ const INDEXED = new Set([
 export type NodesOf = (types: string | readonly string[]) => Node[];
 
 export class NodeIndex {
-  private all?: Node[];
+  private all?: { nodes: Node[]; types: string[] };
   private readonly byType = new Map<string, Node[]>();
 
   constructor(private readonly root: Node) {}
@@ -47,20 +47,29 @@ export class NodeIndex {
     if (!list.every((t) => INDEXED.has(t))) return this.root.descendantsOfType([...list]).filter((n): n is Node => n !== null);
     if (list.length === 1) return this.ofOne(list[0]);
     const wanted = new Set(list);
-    return this.nodes().filter((n) => wanted.has(n.type));
+    const { nodes, types: kinds } = this.walk();
+    return nodes.filter((_, i) => wanted.has(kinds[i]));
   }
 
   private ofOne(type: string): Node[] {
     let found = this.byType.get(type);
     if (!found) {
-      found = this.nodes().filter((n) => n.type === type);
+      const { nodes, types } = this.walk();
+      found = nodes.filter((_, i) => types[i] === type);
       this.byType.set(type, found);
     }
     return found;
   }
 
-  private nodes(): Node[] {
-    this.all ??= this.root.descendantsOfType([...INDEXED]).filter((n): n is Node => n !== null);
+  /**
+   * The indexed nodes and their kinds. A node's `type` is a call into wasm each time it is read,
+   * so it is read once per node here rather than once per node per query.
+   */
+  private walk(): { nodes: Node[]; types: string[] } {
+    if (!this.all) {
+      const nodes = this.root.descendantsOfType([...INDEXED]).filter((n): n is Node => n !== null);
+      this.all = { nodes, types: nodes.map((n) => n.type) };
+    }
     return this.all;
   }
 }

@@ -52,6 +52,7 @@ const DECLARING_TYPES = ['short_var_declaration', 'var_spec', 'const_spec', 'ran
 export class Scopes {
   private readonly byName = new Map<string, GoSymbol[]>();
   private readonly paramsByFunc = new Map<FuncInfo, GoSymbol[]>();
+  private index?: Map<string, NameIndex>;
 
   constructor(nodesOf: NodesOf, functions: readonly FuncInfo[], funcAt: (n: Node) => FuncInfo | undefined) {
     for (const f of functions) this.addFunctionSymbols(f);
@@ -60,17 +61,24 @@ export class Scopes {
 
   /** The declaration an identifier refers to, or undefined (a package, a builtin, another file's name). */
   resolve(ident: Node): GoSymbol | undefined {
-    const declared = this.byName.get(ident.text)?.find((s) => s.id === ident.startIndex);
-    return declared ?? this.lookup(ident.text, ident.startIndex);
+    const name = ident.text;
+    const declared = this.indexOf(name)?.byId.get(ident.startIndex);
+    return declared ?? this.lookup(name, ident.startIndex);
   }
 
+  /**
+   * The visible declaration of `name` at `at` in the innermost region: of the regions holding
+   * `at`, the one starting last, then the one ending first, then the one declared first.
+   */
   lookup(name: string, at: number): GoSymbol | undefined {
-    let best: GoSymbol | undefined;
-    for (const s of this.byName.get(name) ?? []) {
-      if (at < s.scopeStart || at >= s.scopeEnd) continue;
-      if (!best || s.scopeStart > best.scopeStart || (s.scopeStart === best.scopeStart && s.scopeEnd < best.scopeEnd)) best = s;
+    const ordered = this.indexOf(name)?.ordered;
+    if (!ordered) return undefined;
+    // `ordered` is in the preference order reversed: walk back from the last region starting at
+    // or before `at`; the first that still holds `at` is the innermost.
+    for (let i = lastStartingBy(ordered, at); i >= 0; i--) {
+      if (at < ordered[i].scopeEnd) return ordered[i];
     }
-    return best;
+    return undefined;
   }
 
   /** The named parameters of a function, in order. */
@@ -81,6 +89,28 @@ export class Scopes {
   /** Every symbol of the file. */
   all(): GoSymbol[] {
     return [...this.byName.values()].flat();
+  }
+
+  /**
+   * Per name, built on first use (all symbols are added by the constructor): the first symbol
+   * declared by each identifier, and the symbols by scope start, end descending, declaration
+   * order descending. Generated code declares the same few names thousands of times in a file,
+   * so resolving by a scan of every same-named symbol would be quadratic.
+   */
+  private indexOf(name: string): NameIndex | undefined {
+    this.index ??= new Map();
+    let entry = this.index.get(name);
+    if (!entry) {
+      const symbols = this.byName.get(name);
+      if (!symbols) return undefined;
+      const byId = new Map<number, GoSymbol>();
+      for (const s of symbols) if (!byId.has(s.id)) byId.set(s.id, s);
+      const order = new Map(symbols.map((s, i) => [s, i]));
+      const ordered = [...symbols].sort((a, b) => a.scopeStart - b.scopeStart || b.scopeEnd - a.scopeEnd || order.get(b)! - order.get(a)!);
+      entry = { byId, ordered };
+      this.index.set(name, entry);
+    }
+    return entry;
   }
 
   private add(symbol: GoSymbol): void {
@@ -124,6 +154,23 @@ export class Scopes {
       this.add(symbolOf(ident, func ? 'local' : 'global', n, start, end, func, { value, type }));
     }
   }
+}
+
+interface NameIndex {
+  byId: Map<number, GoSymbol>;
+  ordered: GoSymbol[];
+}
+
+/** The index of the last symbol whose region starts at or before `at` (-1 when none does). */
+function lastStartingBy(ordered: readonly GoSymbol[], at: number): number {
+  let lo = 0;
+  let hi = ordered.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ordered[mid].scopeStart <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
 function symbolOf(ident: Node, kind: SymbolKind, declaration: Node, scopeStart: number, scopeEnd: number, func: FuncInfo | undefined, extra: Partial<GoSymbol>): GoSymbol {

@@ -10,6 +10,8 @@ export const ALL_RULES = '*';
 export interface Suppression {
   /** Rule ids, or ALL_RULES. */
   rules: Set<string>;
+  /** The comment as written: which syntax, and the names it lists (empty for none). */
+  directive: Directive;
   comment: Node;
   firstLine: number;
   lastLine: number;
@@ -18,26 +20,48 @@ export interface Suppression {
 const IGNORE = /^\/\/\s*goleash:ignore(?:\s+([\w,-]+))?/;
 const NOLINT = /^\/\/nolint(?::([\w,-]+))?(?:\s|$)/;
 
-export function parseSuppression(text: string): Set<string> | undefined {
+export interface Directive {
+  syntax: 'goleash:ignore' | 'nolint';
+  /** Rule (or, for nolint, linter) names in the order written. */
+  names: string[];
+  /** Where the comma-separated names start and end in the comment's text (start = end when none). */
+  namesStart: number;
+  namesEnd: number;
+}
+
+export function parseDirective(text: string): Directive | undefined {
   const ignore = IGNORE.exec(text);
-  if (ignore) return ignore[1] ? new Set(ignore[1].split(',').filter(Boolean)) : new Set([ALL_RULES]);
-  const nolint = NOLINT.exec(text);
-  if (!nolint) return undefined;
-  const names = nolint[1]?.split(',').filter(Boolean) ?? [];
-  if (names.length === 0 || names.includes('goleash')) return new Set([ALL_RULES]);
-  return new Set(names);
+  const m = ignore ?? NOLINT.exec(text);
+  if (!m) return undefined;
+  const list = m[1] ?? '';
+  const namesStart = list ? m[0].lastIndexOf(list) : m[0].length;
+  return {
+    syntax: ignore ? 'goleash:ignore' : 'nolint',
+    names: list.split(',').filter(Boolean),
+    namesStart,
+    namesEnd: namesStart + list.length,
+  };
+}
+
+/** The rule ids a comment silences: ALL_RULES for a bare directive or `//nolint:goleash`. */
+export function parseSuppression(text: string): Set<string> | undefined {
+  const d = parseDirective(text);
+  if (!d) return undefined;
+  if (d.names.length === 0 || (d.syntax === 'nolint' && d.names.includes('goleash'))) return new Set([ALL_RULES]);
+  return new Set(d.names);
 }
 
 export function collectSuppressions(nodesOf: NodesOf, lines: readonly string[]): Suppression[] {
   const out: Suppression[] = [];
   for (const n of nodesOf('comment')) {
+    const directive = parseDirective(n.text);
     const rules = parseSuppression(n.text);
-    if (!rules) continue;
+    if (!directive || !rules) continue;
     const row = n.startPosition.row;
     const alone = (lines[row] ?? '').slice(0, n.startPosition.column).trim() === '';
     const next = alone ? nextCodeNode(n) : undefined;
     const lastLine = next && FUNCTION_TYPES.has(next.type) ? next.endPosition.row : alone ? row + 1 : row;
-    out.push({ rules, comment: n, firstLine: row, lastLine });
+    out.push({ rules, directive, comment: n, firstLine: row, lastLine });
   }
   return out;
 }
@@ -48,8 +72,8 @@ function nextCodeNode(comment: Node): Node | undefined {
   return next && next.startPosition.row === comment.endPosition.row + 1 ? next : undefined;
 }
 
-export function isSuppressed(suppressions: readonly Suppression[], rule: string, line: number): boolean {
-  return suppressions.some(
-    (s) => line >= s.firstLine && line <= s.lastLine && (s.rules.has(ALL_RULES) || s.rules.has(rule)),
-  );
+/** The suppressions that silence `rule` on `line` (several may overlap). */
+export function suppressionsCovering(suppressions: readonly Suppression[], rule: string, line: number): Suppression[] {
+  return suppressions.filter((s) => line >= s.firstLine && line <= s.lastLine && (s.rules.has(ALL_RULES) || s.rules.has(rule)));
 }
+

@@ -1,6 +1,7 @@
 // Small, shared questions about tree-sitter-go nodes. Everything that walks raw syntax goes
 // through here so the grammar's shapes (statement_list inside blocks and cases, field names)
 // are spelled out once.
+import { checkBudget } from './budget';
 import type { Node } from 'web-tree-sitter';
 import type { Range } from '../rules/types';
 
@@ -32,6 +33,7 @@ export function firstChildOfType(node: Node, type: string): Node | undefined {
 /** Inside a `for` of its own function (a func literal is a function of its own): runs once per iteration. */
 export function insideLoop(node: Node): boolean {
   for (let p = node.parent; p && !FUNCTION_TYPES.has(p.type); p = p.parent) {
+    checkBudget(); // each step up costs the tree's depth: deep nesting makes this slow
     if (p.type === 'for_statement') return true;
   }
   return false;

@@ -9,6 +9,7 @@
 // is traced at 0; an element stored in a slice literal is at level 1 of that literal. A callee
 // that leaks only its parameter's content (json.Marshal) lets level ≥ 1 escape, not level 0.
 import type { Node } from 'web-tree-sitter';
+import { checkBudget } from '../facts/budget';
 import type { FileFacts } from '../facts/fileFacts';
 import type { FuncInfo } from '../facts/functions';
 import type { GoSymbol } from '../facts/scopes';
@@ -17,6 +18,7 @@ import { structFields } from '../facts/types';
 import { deadBranches, packageFalseConstants } from '../facts/deadCode';
 import { identifiersIn } from '../facts/references';
 import { isStdlibPackage, isStdlibType, stdlibFunction, variadicElement, type ParamEscape } from '../data/stdlibEscapes';
+import { RecursiveMemo } from './fixpoint';
 import { functionKey, type Located, type PackageIndex } from './packageIndex';
 
 export interface Escape {
@@ -69,7 +71,7 @@ interface Walk {
 }
 
 export class EscapeFlow {
-  private readonly leaks = new Map<string, Leak>();
+  private readonly leaks = new RecursiveMemo<Leak>('none', (a, b) => strongest([a, b]));
   private readonly literalEscapes = new Map<number, Sink | null>();
 
   constructor(private readonly pkg: PackageIndex) {}
@@ -122,33 +124,15 @@ export class EscapeFlow {
     return sink;
   }
 
-  /** The tag of parameter `index` (-1: the receiver) of a package function, like `leaking param`. */
+  /**
+   * The tag of parameter `index` (-1: the receiver) of a package function, like `leaking param`.
+   * Functions that reach each other (recursion, methods calling methods through the receiver)
+   * start from "no leak" and are computed to a fixed point (index/fixpoint.ts).
+   */
   leakOf(callee: Located<FuncInfo>, index: number): Leak {
     const key = `${functionKey(callee.item) ?? callee.item.name}#${index}`;
-    const known = this.leaks.get(key);
-    if (known) {
-      if (this.inProgress.has(key)) this.readWhileInProgress.add(key);
-      return known;
-    }
-    // Recursion: assume no leak, and if a recursive call read that assumption and the answer
-    // turned out otherwise, forget what was derived from it and compute once more.
-    this.inProgress.add(key);
-    this.leaks.set(key, 'none');
-    const before = new Set(this.leaks.keys());
-    let leak = this.computeLeak(callee, index);
-    if (leak !== 'none' && this.readWhileInProgress.has(key)) {
-      for (const k of [...this.leaks.keys()]) if (!before.has(k)) this.leaks.delete(k);
-      this.leaks.set(key, leak);
-      leak = strongest([leak, this.computeLeak(callee, index)]);
-    }
-    this.inProgress.delete(key);
-    this.readWhileInProgress.delete(key);
-    this.leaks.set(key, leak);
-    return leak;
+    return this.leaks.get(key, () => this.computeLeak(callee, index));
   }
-
-  private readonly inProgress = new Set<string>();
-  private readonly readWhileInProgress = new Set<string>();
 
   private computeLeak({ file, item: f }: Located<FuncInfo>, index: number): Leak {
     const symbol = index < 0 ? receiverSymbol(file, f) : file.scopes.paramsOf(f).find((s) => s.paramIndex === index);
@@ -228,6 +212,7 @@ export class EscapeFlow {
   // ---- walking up from an expression -------------------------------------------------------
 
   private destination(expr: Node, level: number, w: Walk): Sink | undefined {
+    checkBudget();
     if (level < 0 || w.depth > MAX_DEPTH) return undefined;
     const key = `${w.file.path}:${expr.id}:${level}`;
     if (w.seen.has(key)) return undefined;
@@ -244,8 +229,11 @@ export class EscapeFlow {
         return { kind: 'result', at: parent, atFile: w.file };
       case 'expression_list':
         return this.fromList(expr, parent, level, w);
-      case 'unary_expression':
-        return this.fromUnary(parent, level, next);
+      case 'unary_expression': {
+        const sink = this.fromUnary(parent, level, next);
+        // `&x` returned: x itself moves to the heap, and whatever is stored in it goes along.
+        return sink?.kind === 'result' && addressesStorage(parent) ? heap('stored in a variable whose address is returned', sink.at, w) : sink;
+      }
       case 'selector_expression':
         return this.fromSelector(expr, parent, level, w, next);
       case 'index_expression':
@@ -262,7 +250,7 @@ export class EscapeFlow {
       case 'keyed_element':
         return next(parent, level);
       case 'literal_value':
-        return this.fromLiteralBody(parent, level, next);
+        return this.fromLiteralBody(parent, level, w, next);
       case 'composite_literal':
         return next(parent, level);
       case 'short_var_declaration':
@@ -305,7 +293,10 @@ export class EscapeFlow {
     if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === sel.id) return this.fromReceiver(expr, sel, call, level, w);
     if (isLeftSide(sel)) return undefined; // a write into the value, not a copy of it
     // `x.f` reads a field: through a pointer that is content; inside a value it is the same level.
-    return level >= 1 ? next(sel, level - 1) : undefined;
+    if (level >= 1) return next(sel, level - 1);
+    // `&p.f`, `p.buf[:]`: an address inside what p points to is p itself, moved along.
+    const address = fieldAddress(sel, (field) => /^\[[^\]]+\]/.test(this.typeOf(w.file, field) ?? ''));
+    return address ? next(address, 0) : undefined;
   }
 
   /** The expression is the receiver of a method call `expr.m(…)`. */
@@ -314,7 +305,7 @@ export class EscapeFlow {
     if (isPackageName(w.file, expr, this.imports(w.file))) return undefined;
     if (call.parent?.type === 'go_statement') return heap('passed to a goroutine', call.parent, w);
     const leak = this.receiverLeak(w.file, expr, method);
-    return this.applyLeak(leak, level, call, w, `passed to ${sel.text}`);
+    return this.applyLeak(leak, level, call, w, `passed to ${shortCallee(sel.text)}`);
   }
 
   private fromCalled(expr: Node, call: Node, w: Walk): Sink | undefined {
@@ -325,7 +316,7 @@ export class EscapeFlow {
     return undefined; // called in place: the frame outlives the call
   }
 
-  private fromLiteralBody(body: Node, level: number, next: (n: Node, l: number) => Sink | undefined): Sink | undefined {
+  private fromLiteralBody(body: Node, level: number, w: Walk, next: (n: Node, l: number) => Sink | undefined): Sink | undefined {
     const lit = body.parent;
     if (!lit) return undefined;
     if (lit.type === 'literal_value' || lit.type === 'literal_element' || lit.type === 'keyed_element') {
@@ -335,7 +326,11 @@ export class EscapeFlow {
     const type = lit.childForFieldName('type');
     // Slices and maps hold their elements behind a pointer; structs and arrays hold them inline.
     const indirect = type?.type === 'slice_type' || type?.type === 'map_type';
-    return next(lit, indirect ? level + 1 : level);
+    const sink = next(lit, indirect ? level + 1 : level);
+    // A new allocation (`&T{…}`, a slice or map literal) that is returned is on the heap, and so
+    // is what it holds: `return &typeWriter{buf: buf}` leaks buf, not just to the result.
+    if (sink?.kind === 'result' && (indirect || isAddressTaken(lit))) return heap('stored in a new value that is returned', sink.at, w);
+    return sink;
   }
 
   private fromRange(expr: Node, clause: Node, level: number, w: Walk): Sink | undefined {
@@ -397,6 +392,7 @@ export class EscapeFlow {
     w.seen.add(key);
     let result: Sink | undefined;
     for (const use of identifiersIn(file.references, symbol.name, symbol.scopeStart, symbol.scopeEnd)) {
+      checkBudget();
       if (use.id === symbol.declNode.id) continue;
       if (file.scopes.resolve(use)?.id !== symbol.id || this.isDead(file, use)) continue;
       const captured = this.capturedBy(file, use, symbol);
@@ -440,7 +436,7 @@ export class EscapeFlow {
     if (fn.text === 'unsafe.Pointer') return this.destination(call, level, { ...w, depth: w.depth + 1 });
     if (this.isConversion(w.file, fn)) return this.destination(call, level, { ...w, depth: w.depth + 1 });
     const leak = this.argumentLeakOf(w.file, fn, index, spread);
-    return this.applyLeak(leak, level, call, w, `passed to ${calleeText(call) ?? 'a function value'}`);
+    return this.applyLeak(leak, level, call, w, `passed to ${shortCallee(calleeText(call) ?? 'a function value')}`);
   }
 
   private fromAppend(index: number, spread: boolean, level: number, call: Node, w: Walk): Sink | undefined {
@@ -479,7 +475,7 @@ export class EscapeFlow {
       }
       const callees = this.pkg.callees(file, fn.text);
       if (callees.length === 0) return 'heap';
-      return strongest(callees.map((c) => this.leakOf(c, paramIndexFor(c.item, index))));
+      return strongest(callees.map((c) => this.argumentLeak(c, index, spread)));
     }
     if (fn.type !== 'selector_expression') return 'heap';
     const operand = fn.childForFieldName('operand');
@@ -491,14 +487,27 @@ export class EscapeFlow {
       if (!isStdlibPackage(path)) return 'heap'; // another module's function: unknown code, taken as keeping it
       return stdlibArgumentTag(path, name, index, spread);
     }
-    return this.methodLeak(file, operand, name, index);
+    return this.methodLeak(file, operand, name, index, spread);
+  }
+
+  /** The tag of argument `index` of a package function: for the `...` tail, of the slice's elements. */
+  private argumentLeak(callee: Located<FuncInfo>, index: number, spread = true): Leak {
+    if (index < 0) return this.leakOf(callee, -1);
+    const param = paramIndexFor(callee.item, index);
+    const leak = this.leakOf(callee, param);
+    return !spread && callee.item.params[param]?.type.startsWith('...') ? elementLeak(leak) : leak;
   }
 
   /** The tag of argument `index` of method `name` called on `operand` (-1: the receiver). */
-  private methodLeak(file: FileFacts, operand: Node, name: string, index: number): Leak {
+  private methodLeak(file: FileFacts, operand: Node, name: string, index: number, spread = true): Leak {
     if (this.isStdlibMember(file, operand)) return 'none'; // binary.BigEndian.PutUint32: a standard type's method
     const type = this.typeOf(file, operand);
-    if (!type) return this.fromOtherPackage(file, operand) ?? this.sameNameMethodsLeak(file, name, index);
+    if (!type) {
+      // `o.tx.QueryRow(…).Scan(&v)`: a method's result whose type the package does not declare
+      // is most often an interface (Row, Result), whose methods the compiler cannot see through.
+      if (this.isUntypedMethodResult(file, operand)) return 'heap';
+      return this.fromOtherPackage(file, operand) ?? this.sameNameMethodsLeak(file, name, index);
+    }
     const bare = type.replace(/^\*/, '');
     const dot = bare.indexOf('.');
     if (dot > 0) {
@@ -514,7 +523,7 @@ export class EscapeFlow {
     }
     const methods = this.methodsOf(file, operand, bare.replace(/\[.*\]$/, ''), name);
     if (methods.length === 0) return 'heap';
-    return strongest(methods.map((m) => this.leakOf(m, index < 0 ? -1 : paramIndexFor(m.item, index))));
+    return strongest(methods.map((m) => this.argumentLeak(m, index, spread)));
   }
 
   /**
@@ -560,6 +569,12 @@ export class EscapeFlow {
     // Constructors (`codec.NewDecoder`) make objects whose methods keep things (Decode(&v)); a
     // conversion (`cryptobyte.String(b)`) makes a value whose methods mostly read.
     return /^New/.test(fn?.childForFieldName('field')?.text ?? '') ? 'heap' : OTHER_PACKAGE;
+  }
+
+  private isUntypedMethodResult(file: FileFacts, operand: Node): boolean {
+    const fn = operand.type === 'call_expression' ? operand.childForFieldName('function') : undefined;
+    const receiver = fn?.type === 'selector_expression' ? fn.childForFieldName('operand') : undefined;
+    return !!receiver && !isPackageName(file, receiver, this.imports(file));
   }
 
   private isParameter(file: FileFacts, expr: Node): boolean {
@@ -636,6 +651,59 @@ function tagOf(param: ParamEscape | undefined): Leak {
 }
 
 /** A standard-library tag; a known function whose parameter has no tag holds no pointers. */
+
+/**
+ * The expression that takes an address inside a field chain: `&p.a.b`, or `p.buf[:]` slicing an
+ * array field. Its value points into the same object as p.
+ */
+function fieldAddress(sel: Node, isArrayField: (field: Node) => boolean): Node | undefined {
+  let top = sel;
+  while (top.parent?.type === 'selector_expression' && top.parent.childForFieldName('operand')?.id === top.id && !isLeftSide(top.parent)) top = top.parent;
+  const up = top.parent;
+  if (up?.type === 'unary_expression' && up.child(0)?.type === '&') return up;
+  if (up?.type === 'slice_expression' && up.childForFieldName('operand')?.id === top.id && isArrayField(top)) return up;
+  return undefined;
+}
+
+/** `db.QueryRow("select …", id).Scan` → `db.QueryRow(…).Scan`: a callee named without its inner arguments. */
+function shortCallee(text: string): string {
+  let out = '';
+  let depth = 0;
+  for (const ch of text) {
+    if (ch === '(') {
+      if (depth++ === 0) out += '(…';
+    } else if (ch === ')') {
+      if (--depth === 0) out += ')';
+    } else if (depth === 0) out += ch;
+  }
+  return out.replace(/\s+/g, ' ');
+}
+
+/** `&x`, `&x.f`, `&x[i]`, `&T{…}`: an address of a variable or a new value, which then moves. */
+function addressesStorage(unary: Node): boolean {
+  if (unary.child(0)?.type !== '&') return false;
+  let n = unary.childForFieldName('operand');
+  while (n && (n.type === 'parenthesized_expression' || n.type === 'selector_expression' || n.type === 'index_expression')) {
+    n = n.type === 'parenthesized_expression' ? n.namedChild(0) : n.childForFieldName('operand');
+  }
+  return n?.type === 'identifier' || n?.type === 'composite_literal';
+}
+
+/** `&T{…}`: the literal's address is taken, so it is an allocation of its own. */
+function isAddressTaken(lit: Node): boolean {
+  let p = lit.parent;
+  while (p?.type === 'parenthesized_expression') p = p.parent;
+  return p?.type === 'unary_expression' && p.child(0)?.type === '&';
+}
+
+/**
+ * A value passed in a `...` tail is an element of the slice the parameter receives: what the
+ * function does with the slice's content, it does with the value.
+ */
+function elementLeak(sliceLeak: Leak): Leak {
+  if (sliceLeak === 'heap' || sliceLeak === 'content' || sliceLeak === 'content+result') return 'heap';
+  return sliceLeak === 'none' ? 'none' : 'result';
+}
 
 function paramIndexFor(f: FuncInfo, argIndex: number): number {
   const last = f.params.length - 1;

@@ -8,7 +8,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { ruleUrl } from '../rules';
-import type { Finding, Fix, Severity } from '../rules/types';
+import type { Finding, Severity, TextEdit } from '../rules/types';
 import { fileUri } from './packages';
 
 export const SOURCE = 'goleash';
@@ -20,7 +20,18 @@ const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function toDiagnostic(uri: string, finding: Finding): Diagnostic {
+/** What a diagnostic carries for the code actions asked of it later (LSP `Diagnostic.data`). */
+export interface DiagnosticData {
+  rule: string;
+  /** The finding's key (core/findingKeys.ts): finds it again in a newer analysis of the file. */
+  key: string;
+}
+
+export function isDiagnosticData(data: unknown): data is DiagnosticData {
+  return typeof data === 'object' && data !== null && typeof (data as DiagnosticData).rule === 'string' && typeof (data as DiagnosticData).key === 'string';
+}
+
+export function toDiagnostic(uri: string, finding: Finding, key?: string): Diagnostic {
   return {
     range: finding.range,
     severity: LSP_SEVERITY[finding.severity],
@@ -29,22 +40,26 @@ export function toDiagnostic(uri: string, finding: Finding): Diagnostic {
     codeDescription: { href: ruleUrl(finding.rule) },
     message: finding.message,
     relatedInformation: finding.related?.map((r) => ({ location: { uri: r.path ? fileUri(r.path) : uri, range: r.range }, message: r.message })),
+    ...(key !== undefined ? { data: { rule: finding.rule, key } satisfies DiagnosticData } : {}),
   };
 }
 
-/** The workspace edit for a fix: versioned when the client can check versions. */
-function workspaceEdit(uri: string, version: number, fix: Fix, versioned: boolean): WorkspaceEdit {
-  if (versioned) return { documentChanges: [TextDocumentEdit.create({ uri, version }, fix.edits)] };
-  return { changes: { [uri]: fix.edits } };
+/**
+ * The workspace edit for some text edits: versioned when the client can check versions and the
+ * text came from an open document (`version` null: it was read from disk).
+ */
+export function workspaceEdit(uri: string, version: number | null, edits: TextEdit[], versioned: boolean): WorkspaceEdit {
+  if (versioned) return { documentChanges: [TextDocumentEdit.create({ uri, version }, edits)] };
+  return { changes: { [uri]: edits } };
 }
 
-export function toCodeActions(uri: string, version: number, finding: Finding, diagnostic: Diagnostic, versioned: boolean): CodeAction[] {
+export function toCodeActions(uri: string, version: number | null, finding: Finding, diagnostic: Diagnostic, versioned: boolean): CodeAction[] {
   return finding.fixes.map((fix) => ({
     title: fix.title,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
     isPreferred: fix.isPreferred ?? false,
-    edit: workspaceEdit(uri, version, fix, versioned),
+    edit: workspaceEdit(uri, version, fix.edits, versioned),
   }));
 }
 

@@ -27,8 +27,13 @@ export class PackageCache {
   /** The facts of an open document and the package it belongs to. */
   packageOf(doc: ParsedDocument): { file: FileFacts; pkg: PackageIndex } {
     const file = this.openFacts(doc);
-    const path = filePath(doc.uri);
-    if (!path) return { file, pkg: PackageIndex.of(file) };
+    return { file, pkg: this.packageAround(doc.uri, file) };
+  }
+
+  /** The package `file` (the text of `uri`, possibly not what is open) belongs to, with the other files of its directory. */
+  packageAround(uri: string, file: FileFacts): PackageIndex {
+    const path = filePath(uri);
+    if (!path) return PackageIndex.of(file);
     const key = packageKey(file);
     const members = [file];
     for (const sibling of goFilesOrNone(dirname(path))) {
@@ -36,7 +41,7 @@ export class PackageCache {
       const facts = this.siblingFacts(sibling);
       if (facts && packageKey(facts) === key) members.push(facts);
     }
-    return { file, pkg: new PackageIndex(members) };
+    return new PackageIndex(members);
   }
 
   /** Open documents in the same directory as `uri` (they may need re-analysis when it changes). */

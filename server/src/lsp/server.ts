@@ -1,74 +1,137 @@
-// The language server: keeps one tree per open Go document, re-analyses it shortly after each
-// change (a newer change cancels the pending run), publishes diagnostics, and answers code
-// actions from the fixes computed with them — a lookup, not a second analysis.
+// The language server: wires the protocol to the parts that do the work — open documents
+// analysed as they change (openFiles.ts), the rest of the workspace analysed in the background
+// (workspace.ts), diagnostics pushed or pulled (diagnostics.ts), and the requests answered from
+// the last analysis: code actions (codeActions.ts), hover (hover.ts), inlay hints (inlayHints.ts).
+import { basename, dirname, resolve } from 'node:path';
 import {
   CodeActionKind,
   createConnection,
+  DidChangeWatchedFilesNotification,
   IPCMessageReader,
   IPCMessageWriter,
+  MarkupKind,
+  ProposedFeatures,
   StreamMessageReader,
   StreamMessageWriter,
-  ProposedFeatures,
   TextDocumentSyncKind,
+  type ClientCapabilities,
   type CodeAction,
-  type CodeActionParams,
   type Connection,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { analyzeFile } from '../core/analyze';
 import { checkSource, DEFAULT_MAX_FILE_BYTES } from '../core/analyzer';
+import { CONFIG_NAMES } from '../core/config';
 import { createGoParser } from '../parse/grammar';
-import { DocumentTrees, type ParsedDocument } from '../parse/documents';
-import type { Settings } from '../core/settings';
-import type { Finding } from '../rules/types';
+import { DocumentTrees } from '../parse/documents';
 import { VERSION } from '../version';
-import { sameFinding, toCodeActions, toDiagnostic } from './convert';
-import { PackageCache } from './packages';
+import { BackgroundAnalyser } from './backgroundAnalyser';
+import { FIX_ALL_KIND, fixAllAction, quickFixes } from './codeActions';
+import { DiagnosticsOut } from './diagnostics';
+import { hoverAt } from './hover';
+import { movedToHeapHints } from './inlayHints';
+import { DEBOUNCE_MS, NEIGHBOUR_DEBOUNCE_MS, OpenFiles } from './openFiles';
+import { filePath, PackageCache } from './packages';
+import { ProjectConfigs } from './projectConfig';
 import { SettingsCache } from './settings';
+import { WorkspaceIndex, type IndexStatus } from './workspace';
 
-/** Wait this long after a keystroke before analysing: a burst of typing costs one run. */
-export const DEBOUNCE_MS = 40;
-/** Other open files of the package are re-analysed once typing pauses for this long. */
-export const NEIGHBOUR_DEBOUNCE_MS = 400;
+export { DEBOUNCE_MS, NEIGHBOUR_DEBOUNCE_MS } from './openFiles';
 
-interface Analysed {
-  version: number;
-  findings: Finding[];
-}
+/** `goleash/status`, sent to clients that ask for it in `initializationOptions.statusNotifications`. */
+export const STATUS_NOTIFICATION = 'goleash/status';
 
 /** A connection over an explicit transport (the `goleash lsp` command's flags). */
 export function connectionFor(transport: 'stdio' | 'node-ipc'): Connection {
   if (transport === 'node-ipc') return createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process));
-  return createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+  return createConnection(ProposedFeatures.all, new ResyncingReader(process.stdin), new StreamMessageWriter(process.stdout));
+}
+
+/**
+ * After a header it cannot use (no Content-Length, or not a number) vscode-jsonrpc's reader stops
+ * until more bytes arrive, so messages already buffered behind the bad header — often the
+ * client's `initialize` — would wait forever. Reading on at once skips the bad header only.
+ */
+class ResyncingReader extends StreamMessageReader {
+  constructor(readable: NodeJS.ReadableStream) {
+    super(readable);
+    this.onError(() => setImmediate(() => (this as unknown as { onData(data: Uint8Array): void }).onData(new Uint8Array(0))));
+  }
+}
+
+interface Session {
+  capabilities: ClientCapabilities;
+  trees: DocumentTrees;
+  packages: PackageCache;
+  out: DiagnosticsOut;
+  open: OpenFiles;
+  workspace: WorkspaceIndex;
+  background: BackgroundAnalyser;
+  fixAll: { parser: Awaited<ReturnType<typeof createGoParser>>; packages: PackageCache };
 }
 
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
   const settings = new SettingsCache(connection);
-  const results = new Map<string, Analysed>();
-  const timers = new Map<string, NodeJS.Timeout>();
-  const reportedFailures = new Set<string>();
-  let trees: DocumentTrees | undefined;
-  let packages: PackageCache | undefined;
-  let versionedEdits = false;
+  const configs = new ProjectConfigs((message) => void connection.window.showWarningMessage(message));
+  let session: Session | undefined;
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
+    const capabilities = params.capabilities;
     const parser = await createGoParser();
-    trees = new DocumentTrees(parser);
-    packages = new PackageCache(parser, trees);
-    settings.supported = params.capabilities.workspace?.configuration === true;
-    versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
+    const trees = new DocumentTrees(parser);
+    const packages = new PackageCache(parser, trees);
+    settings.supported = capabilities.workspace?.configuration === true;
+    const pull = capabilities.textDocument?.diagnostic !== undefined;
+    const out = new DiagnosticsOut(connection, pull ? 'pull' : 'push', capabilities.workspace?.diagnostics?.refreshSupport === true);
+    const open = new OpenFiles({ connection, trees, packages, settings, configs, out });
+    const wantsStatus = (params.initializationOptions as { statusNotifications?: unknown } | undefined)?.statusNotifications === true;
+    const background = new BackgroundAnalyser(parser);
+    const workspace = new WorkspaceIndex({
+      connection,
+      analyse: (unit) => background.analyse(unit),
+      settings,
+      configs,
+      out,
+      openText: (uri) => trees.get(uri)?.document.getText(),
+      status: (status: IndexStatus) => {
+        if (wantsStatus) void connection.sendNotification(STATUS_NOTIFICATION, status);
+      },
+    });
+    workspace.setFolders(workspaceFolders(params));
+    session = { capabilities, trees, packages, out, open, workspace, background, fixAll: { parser, packages } };
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        hoverProvider: true,
+        inlayHintProvider: true,
+        ...(pull ? { diagnosticProvider: { identifier: 'goleash', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'goleash', version: VERSION },
     };
   });
 
+  connection.onInitialized(() => {
+    if (!session) return;
+    if (session.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true) {
+      const watchers = [{ globPattern: '**/*.go' }, ...CONFIG_NAMES.map((name) => ({ globPattern: `**/${name}` }))];
+      connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch((err) => connection.console.warn(`goleash: could not watch files: ${String(err)}`));
+    }
+    if (session.capabilities.workspace?.workspaceFolders === true) {
+      connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+        if (!session) return;
+        const paths = (folders: { uri: string }[]) => folders.map((f) => filePath(f.uri)).filter((p): p is string => !!p).map((p) => resolve(p));
+        const gone = new Set(paths(removed));
+        session.workspace.setFolders([...session.workspace.folderPaths().filter((f) => !gone.has(f)), ...paths(added)]);
+        void session.workspace.restart();
+      });
+    }
+    void session.workspace.restart();
+  });
+
   connection.onDidOpenTextDocument(({ textDocument: d }) => {
-    if (!trees) return;
+    if (!session) return;
     if (typeof d?.uri !== 'string' || typeof d.text !== 'string') {
       connection.console.warn('goleash: ignoring a didOpen without a uri and text');
       return;
@@ -77,109 +140,128 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       connection.console.info(`goleash: not analysing ${d.uri}: binary or over ${DEFAULT_MAX_FILE_BYTES} bytes`);
       return;
     }
-    trees.open(d.uri, d.languageId, d.version, d.text);
-    schedule(d.uri, 0);
-    scheduleNeighbours(d.uri);
+    session.trees.open(d.uri, d.languageId, d.version, d.text);
+    session.open.schedule(d.uri, 0);
+    session.open.scheduleNeighbours(d.uri);
   });
 
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+    if (!session) return;
     try {
-      if (!trees?.change(textDocument.uri, textDocument.version, contentChanges)) return;
-      schedule(textDocument.uri, DEBOUNCE_MS);
-      scheduleNeighbours(textDocument.uri);
+      if (!session.trees.change(textDocument.uri, textDocument.version, contentChanges)) return;
+      session.open.schedule(textDocument.uri, DEBOUNCE_MS);
+      session.open.scheduleNeighbours(textDocument.uri);
+      // Files of the package without a buffer read this unsaved text too.
+      const path = filePath(textDocument.uri);
+      if (path) session.workspace.refresh([dirname(path)], NEIGHBOUR_DEBOUNCE_MS);
     } catch (err) {
       connection.console.error(`goleash: could not apply a change to ${textDocument.uri}: ${String(err)}`);
     }
   });
 
   connection.onDidCloseTextDocument(({ textDocument: { uri } }) => {
-    clearTimeout(timers.get(uri));
-    timers.delete(uri);
-    trees?.close(uri);
-    packages?.forget(uri);
-    results.delete(uri);
-    scheduleNeighbours(uri);
+    if (!session) return;
+    session.trees.close(uri);
+    session.packages.forget(uri);
+    session.open.closed(uri);
+    session.open.scheduleNeighbours(uri);
     settings.forget(uri);
-    void connection.sendDiagnostics({ uri, diagnostics: [] });
+    // In the workspace view the file keeps diagnostics, now from disk; otherwise they go.
+    const path = filePath(uri);
+    if (!path || !session.workspace.fileClosed(path)) session.out.clear(uri);
   });
 
   connection.onDidChangeConfiguration(() => {
     settings.clear();
-    for (const uri of results.keys()) schedule(uri, 0);
+    reanalyseEverything(true);
   });
 
-  connection.onCodeAction((params) => codeActions(params));
-
-  connection.onShutdown(() => {
-    for (const t of timers.values()) clearTimeout(t);
-    trees?.closeAll();
-    packages?.dispose();
-  });
-
-  /** What one file closes or starts can change findings in the rest of its package. */
-  function scheduleNeighbours(uri: string): void {
-    for (const other of packages?.neighbours(uri) ?? []) schedule(other, NEIGHBOUR_DEBOUNCE_MS);
-  }
-
-  function schedule(uri: string, delay: number): void {
-    clearTimeout(timers.get(uri));
-    timers.set(
-      uri,
-      setTimeout(() => {
-        timers.delete(uri);
-        analyse(uri).catch((err) => connection.console.error(`goleash: analysis of ${uri} failed: ${String(err)}`));
-      }, delay),
-    );
-  }
-
-  async function analyse(uri: string): Promise<void> {
-    const before = trees?.get(uri);
-    if (!before) return;
-    const editor = await settings.get(uri);
-    const doc = trees?.get(uri);
-    // A newer change arrived while settings were read: its own run is already scheduled.
-    if (!doc || doc.document.version !== before.document.version || timers.has(uri)) return;
-    const findings = editor.enable ? run(doc, editor.analysis) : [];
-    results.set(uri, { version: doc.document.version, findings });
-    void connection.sendDiagnostics({ uri, version: doc.document.version, diagnostics: findings.map((f) => toDiagnostic(uri, f)) });
-  }
-
-  function run(doc: ParsedDocument, analysis: Settings): Finding[] {
-    const { file, pkg } = packages!.packageOf(doc);
-    const { findings, failures } = analyzeFile(file, pkg, { settings: analysis });
-    for (const f of failures) {
-      const key = `${f.rule}\u0000${doc.uri}`;
-      if (reportedFailures.has(key)) continue;
-      reportedFailures.add(key);
-      connection.console.error(`goleash: rule ${f.rule} failed on ${doc.uri}: ${f.error.stack ?? f.error.message}`);
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    if (!session) return;
+    const paths = (changes ?? []).map((c) => filePath(c?.uri ?? '')).filter((p): p is string => !!p);
+    if (paths.some((p) => (CONFIG_NAMES as readonly string[]).includes(basename(p)))) {
+      configs.reset();
+      reanalyseEverything();
+      return;
     }
-    return findings;
+    const dirs = new Set(paths.filter((p) => p.endsWith('.go')).map((p) => dirname(p)));
+    session.workspace.refresh(dirs);
+    // Open files read their siblings from disk: a sibling saved or changed by another program counts.
+    for (const uri of session.open.uris()) {
+      const path = filePath(uri);
+      if (path && dirs.has(dirname(path))) session.open.schedule(uri, NEIGHBOUR_DEBOUNCE_MS);
+    }
+  });
+
+  /** Settings (`onlyIfChanged`: maybe) or a goleash.json changed. */
+  function reanalyseEverything(onlyIfChanged = false): void {
+    if (!session) return;
+    session.open.scheduleAll();
+    void session.workspace.restart(onlyIfChanged);
+    if (session.capabilities.workspace?.inlayHint?.refreshSupport === true) connection.languages.inlayHint.refresh().catch(() => undefined);
   }
 
-  function codeActions(params: CodeActionParams): CodeAction[] {
+  connection.languages.diagnostics.on(async (params, token) => {
+    if (!session) return { kind: 'full', items: [] };
     const uri = params.textDocument.uri;
-    const analysed = results.get(uri);
-    if (!analysed) return [];
-    const wanted = params.context?.only;
-    if (wanted && !wanted.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`) || k === CodeActionKind.Empty)) return [];
-    // Clients echo diagnostics back imperfectly (Neovim 0.7 drops their ranges): match what is usable.
-    const echoed = (params.context?.diagnostics ?? []).filter((d) => d?.range?.start && d.range.end);
-    const actions: CodeAction[] = [];
-    for (const finding of analysed.findings) {
-      const diagnostic = echoed.find((d) => sameFinding(d, finding)) ?? (overlaps(finding, params) ? toDiagnostic(uri, finding) : undefined);
-      if (diagnostic) actions.push(...toCodeActions(uri, analysed.version, finding, diagnostic, versionedEdits));
+    const done = session.out.pullStarted(uri);
+    try {
+      await session.open.settled(uri, token);
+    } finally {
+      done();
+    }
+    return session.out.documentReport(uri, params.previousResultId);
+  });
+
+  connection.languages.diagnostics.onWorkspace(async (params, token) => {
+    if (!session) return { items: [] };
+    return session.out.workspaceReport(params.previousResultIds ?? [], token);
+  });
+
+  connection.onCodeAction(async (params, token): Promise<CodeAction[]> => {
+    const uri = params.textDocument?.uri;
+    const analysed = session && typeof uri === 'string' ? await session.open.settled(uri, token) : undefined;
+    if (!session || !analysed) return [];
+    const versioned = session.capabilities.workspace?.workspaceEdit?.documentChanges === true;
+    const actions = quickFixes(analysed, params, versioned);
+    const doc = session.trees.get(uri);
+    if (doc && doc.document.version === analysed.version) {
+      const fixAll = fixAllAction(session.fixAll, analysed, doc.document.getText(), params.context?.only, versioned);
+      if (fixAll) actions.push(fixAll);
     }
     return actions;
-  }
+  });
+
+  connection.onHover(async (params, token) => {
+    const analysed = session ? await session.open.settled(params.textDocument.uri, token) : undefined;
+    if (!session || !analysed || !params.position) return null;
+    const formats = session.capabilities.textDocument?.hover?.contentFormat;
+    return hoverAt(analysed.findings, params.position, !formats || formats.includes(MarkupKind.Markdown));
+  });
+
+  connection.languages.inlayHint.on(async (params, token) => {
+    const analysed = session ? await session.open.settled(params.textDocument.uri, token) : undefined;
+    if (!analysed?.editor.movedToHeapHints || !params.range) return [];
+    return movedToHeapHints(analysed.findings, params.range);
+  });
+
+  connection.onShutdown(async () => {
+    session?.open.dispose();
+    session?.workspace.dispose();
+    await session?.background.close();
+    session?.out.dispose();
+    session?.trees.closeAll();
+    session?.packages.dispose();
+  });
 
   connection.listen();
   return connection;
 }
 
-function overlaps(finding: Finding, params: CodeActionParams): boolean {
-  const a = finding.range;
-  const b = params.range;
-  if (!b?.start || !b.end) return false;
-  const before = (p: { line: number; character: number }, q: { line: number; character: number }) => p.line < q.line || (p.line === q.line && p.character < q.character);
-  return !before(a.end, b.start) && !before(b.end, a.start);
+/** The folders to index: `workspaceFolders`, else the root. */
+function workspaceFolders(params: InitializeParams): string[] {
+  const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  const paths = uris.map((u) => filePath(u)).filter((p): p is string => !!p);
+  if (paths.length === 0 && typeof params.rootPath === 'string' && params.rootPath) paths.push(params.rootPath);
+  return paths;
 }

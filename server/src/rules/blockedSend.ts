@@ -29,6 +29,34 @@ export const blockedSend: Rule = {
     'a buffer for every send that can run (`make(chan T, 1)` for one), or make the send a `select` with a ' +
     '`case <-ctx.Done():`. Silent when the sender selects, when the receiver drains the channel on its way out, ' +
     'and when the channel leaves the function (returned, stored, handed to a call).',
+  example: {
+    bad: `func Fetch(ctx context.Context, url string) (*Page, error) {
+	ch := make(chan result)
+	go func() {
+		p, err := get(url)
+		ch <- result{p, err} // blocks forever once Fetch has returned
+	}()
+	select {
+	case r := <-ch:
+		return r.page, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}`,
+    good: `func Fetch(ctx context.Context, url string) (*Page, error) {
+	ch := make(chan result, 1) // room for the one send
+	go func() {
+		p, err := get(url)
+		ch <- result{p, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.page, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}`,
+  },
   defaultSeverity: 'warning',
   check(file, pkg) {
     if (file.goStarts.length === 0) return [];

@@ -25,6 +25,26 @@ export const forSelectNoDone: Rule = {
     'that leaves the loop (a plain `break` in a `select` only leaves the select), no `<-ctx.Done()` or done-channel ' +
     'case that returns, and no call that ends the goroutine. The goroutine running it lives as long as the process: ' +
     'a goroutine leak each time it is started. Add a `case <-ctx.Done(): return`, or a done channel closed on shutdown.',
+  example: {
+    bad: `func (w *Watcher) loop() {
+	for {
+		select {
+		case ev := <-w.events: // a break here would only leave the select
+			w.apply(ev)
+		}
+	}
+}`,
+    good: `func (w *Watcher) loop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev := <-w.events:
+			w.apply(ev)
+		}
+	}
+}`,
+  },
   defaultSeverity: 'warning',
   check(file, pkg) {
     if (file.loops.length === 0) return [];

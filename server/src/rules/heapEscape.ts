@@ -8,11 +8,12 @@ import type { AllocationSite } from '../facts/allocations';
 import { sizeContextOf, sizeOfType, type SizeContext } from '../facts/allocations';
 import type { FileFacts } from '../facts/fileFacts';
 import type { GoSymbol } from '../facts/scopes';
-import { namedChildren, rangeOf } from '../facts/syntax';
+import { namedChildren, rangeOf, walkOwnCode } from '../facts/syntax';
 import { structFields } from '../facts/types';
 import { identifiersIn } from '../facts/references';
 import { EscapeFlow, typeOfExpression, type Sink } from '../index/escapeFlow';
 import type { PackageIndex } from '../index/packageIndex';
+import { rangeFuncLoops, type RangeFuncLoop } from '../index/rangeFunc';
 import { ignoreCommentFix } from './fixes/edits';
 import type { Finding, RelatedInfo, Rule } from './types';
 
@@ -37,12 +38,23 @@ export const heapEscape: Rule = {
     'and `<expr> escapes to heap` for allocations (`&T{}`, `new`, `make`, slice and map literals, func literals, `append`) ' +
     'that do. Each finding says why and points at where the value leaves. Heap allocations cost GC time; in hot paths, ' +
     'keep values on the stack by not letting their address escape.',
+  example: {
+    bad: `func NewConfig(addr string) *Config {
+	c := Config{Addr: addr} // moved to heap: c
+	return &c
+}`,
+    good: `func NewConfig(addr string) Config {
+	c := Config{Addr: addr}
+	return c // a copy: c stays on the stack
+}`,
+  },
   defaultSeverity: 'hint',
   check(file, pkg, options) {
     const flow = flowFor(pkg);
     const deadBlocks = flow.deadBranches(file);
     const dead: Dead = (n) => n !== undefined && flow.isDead(file, n);
-    const findings = [...siteFindings(file, flow, dead), ...variableFindings(file, pkg, flow, dead)];
+    const loops = escapingRangeFuncLoops(file, pkg, flow).filter((l) => !dead(l.loop));
+    const findings = [...siteFindings(file, flow, dead), ...variableFindings(file, pkg, flow, dead, loops), ...rangeFuncFindings(file, loops)];
     const all = options.escapeInterfaces ? [...findings, ...interfaceFindings(file, flow)] : findings;
     return deadBlocks.length === 0 ? all : all.filter((f) => !deadBlocks.some((b) => contains(b, f.range.start)));
   },
@@ -108,7 +120,7 @@ interface Moved {
   at?: Node;
 }
 
-function variableFindings(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow, dead: Dead): Finding[] {
+function variableFindings(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow, dead: Dead, loops: readonly RangeFuncLoop[]): Finding[] {
   const moved = new Map<string, Moved>();
   const note = (m: Moved) => {
     const key = `${m.symbol.id}:${m.at?.id ?? ''}`;
@@ -130,6 +142,7 @@ function variableFindings(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow, 
     if (sink && !dead(sink.at)) note({ symbol: taken.symbol, reason: sink.kind === 'result' ? 'its address is returned' : `its address is ${sink.reason}`, sink, ...(at ? { at } : {}) });
   }
   for (const captured of capturedByReference(file, pkg, flow)) if (!dead(captured.sink?.at)) note(captured);
+  for (const captured of capturedByLoopBodies(file, pkg, flow, loops)) note(captured);
   return [...moved.values()].map((m) => {
     const at = m.at ?? m.symbol.declNode;
     // For a type-switch case, the compiler points at the case's type.
@@ -166,7 +179,7 @@ function addressesTaken(file: FileFacts, arrays: Set<string>, arrayField: (selec
   for (const n of file.nodesOf('slice_expression')) {
     const operand = n.childForFieldName('operand');
     const symbol = operand?.type === 'identifier' ? frameVariable(file, operand) : undefined;
-    if (n && symbol && isArray(file, symbol, arrays)) found.push({ symbol, node: n, via: 'slice' });
+    if (n && symbol && (isArray(file, symbol, arrays) || (wholeSlice(n) && unknownType(file, symbol)))) found.push({ symbol, node: n, via: 'slice' });
     // `x.buf[:]` slices an array field inside the value x.
     const owner = operand?.type === 'selector_expression' && arrayField(operand) ? addressedVariable(file, operand, arrays) : undefined;
     if (n && owner) found.push({ symbol: owner, node: n, via: 'slice' });
@@ -178,6 +191,15 @@ function addressesTaken(file: FileFacts, arrays: Set<string>, arrayField: (selec
     if (symbol && holdsValue(file, symbol)) found.push({ symbol, node: call, via: 'receiver', method: fn!.childForFieldName('field')?.text });
   }
   return found;
+}
+
+/** `x[:]`: a no-op on a slice, so written almost only to take an array's memory as a slice. */
+function wholeSlice(n: Node): boolean {
+  return !n.childForFieldName('start') && !n.childForFieldName('end') && !n.childForFieldName('capacity');
+}
+
+function unknownType(file: FileFacts, symbol: GoSymbol): boolean {
+  return !symbol.type && symbol.kind === 'local' && (!symbol.value || !typeOfExpression(file, symbol.value));
 }
 
 /** The frame variable whose storage `&expr` points into: x for `&x`, `&x.f.g`, `&x[i]` (x an array). */
@@ -211,10 +233,33 @@ function holdsValue(file: FileFacts, symbol: GoSymbol): boolean {
   return /^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)?(\[.*\])?$/.test(type) && !/^(string|byte|rune|u?int\d*|float\d+|bool|complex\d+|uintptr|error|any)$/.test(type);
 }
 
-/** An array, written `[N]T` or a package type declared as one (`type UUID [16]byte`). */
+/**
+ * An array, written `[N]T`, a package type declared as one (`type UUID [16]byte`), or the result
+ * of a standard function or method that returns one (`sha256.Sum256`, `netip.Addr.As16`).
+ */
 function isArray(file: FileFacts, symbol: GoSymbol, arrays: Set<string>): boolean {
   const type = (symbol.type ?? (symbol.value ? typeOfExpression(file, symbol.value) : undefined))?.trim();
-  return !!type && (/^\[[^\]]+\]/.test(type) || arrays.has(type));
+  if (type) return /^\[[^\]]+\]/.test(type) || arrays.has(type);
+  return symbol.value?.type === 'call_expression' && returnsStdlibArray(file, symbol.value);
+}
+
+/** Standard functions (by import path) and methods (by name) whose result is an array. */
+const STDLIB_ARRAY_FUNCTIONS: Record<string, ReadonlySet<string>> = {
+  'crypto/md5': new Set(['Sum']),
+  'crypto/sha1': new Set(['Sum']),
+  'crypto/sha256': new Set(['Sum256', 'Sum224']),
+  'crypto/sha512': new Set(['Sum512', 'Sum384', 'Sum512_224', 'Sum512_256']),
+  'crypto/sha3': new Set(['Sum224', 'Sum256', 'Sum384', 'Sum512']),
+};
+const STDLIB_ARRAY_METHODS = new Set(['As16', 'As4']);
+
+function returnsStdlibArray(file: FileFacts, call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'selector_expression') return false;
+  const operand = fn.childForFieldName('operand');
+  const name = fn.childForFieldName('field')?.text ?? '';
+  const path = operand?.type === 'identifier' && !file.scopes.resolve(operand) ? file.references.imports.get(operand.text) : undefined;
+  return path !== undefined ? (STDLIB_ARRAY_FUNCTIONS[path]?.has(name) ?? false) : STDLIB_ARRAY_METHODS.has(name);
 }
 
 /** Names of the package's array types. */
@@ -235,6 +280,84 @@ function receiverSink(file: FileFacts, flow: EscapeFlow, taken: AddressTaken): S
   return flow.receiverSink(file, operand, taken.method, taken.node);
 }
 
+// ---- range-over-func loops ---------------------------------------------------------------------
+
+/** Range-over-func loops whose body (a closure the compiler makes) escapes into the iterator. */
+function escapingRangeFuncLoops(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow): RangeFuncLoop[] {
+  return rangeFuncLoops(file, pkg).filter((l) => !l.knownIterator || flow.leakOf(l.knownIterator, 0) !== 'none');
+}
+
+const LOOP_BODY_REASON = 'the body of a range-over-func loop, passed to the iterator';
+
+function loopSink(file: FileFacts, loop: RangeFuncLoop): Sink {
+  return { kind: 'heap', reason: LOOP_BODY_REASON, at: loop.loop, atFile: file };
+}
+
+/**
+ * What the compiler reports for each escaping loop: the body's closure (`func literal escapes to
+ * heap` on the `for`), the loop's state (`#stateN`), and, when a `return` in the body sets the
+ * function's unnamed results, those (`#rvN` on each result type).
+ */
+function rangeFuncFindings(file: FileFacts, loops: readonly RangeFuncLoop[]): Finding[] {
+  const findings: Finding[] = [];
+  const returnsFrom = new Set<number>();
+  for (const l of loops) {
+    const at = rangeOf(l.loop);
+    const start = { start: at.start, end: { line: at.start.line, character: at.start.character + 3 } };
+    findings.push(finding(file, start, `func literal escapes to heap (${LOOP_BODY_REASON})`, l.loop, undefined));
+    findings.push(finding(file, start, `moved to heap: #state${l.ordinal} (the state of this range-over-func loop, whose body escapes)`, l.loop, undefined));
+    if (!returnsFrom.has(l.owner.id) && returnsInBody(l.body)) {
+      returnsFrom.add(l.owner.id);
+      unnamedResults(l.owner).forEach((type, i) => {
+        findings.push(finding(file, rangeOf(type), `moved to heap: #rv${i + 1} (a result set by a return inside a range-over-func loop body that escapes)`, type, loopSink(file, l)));
+      });
+    }
+  }
+  return findings;
+}
+
+/** Does the body hold a `return` of its own (not one inside a func literal)? */
+function returnsInBody(body: Node): boolean {
+  let found = false;
+  walkOwnCode(body, (n) => {
+    if (n.type === 'return_statement') found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** The type nodes of a function's results when they have no names. */
+function unnamedResults(owner: Node): Node[] {
+  const result = owner.childForFieldName('result');
+  if (!result) return [];
+  if (result.type !== 'parameter_list') return [result];
+  const decls = namedChildren(result).filter((d) => d.type === 'parameter_declaration');
+  if (decls.some((d) => d.childForFieldName('name'))) return [];
+  return decls.map((d) => d.childForFieldName('type') ?? d);
+}
+
+/**
+ * Variables an escaping loop body captures by reference: those it assigns (or that are assigned
+ * after the loop starts, or address-taken, or big), and named results a `return` in it sets.
+ */
+function capturedByLoopBodies(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow, loops: readonly RangeFuncLoop[]): Moved[] {
+  const moved: Moved[] = [];
+  const sizeAtLeast = flow.memo(`minimumSize:${file.isTestFile}`, () => minimumSize(pkg, file));
+  for (const l of loops) {
+    const sink = loopSink(file, l);
+    for (const symbol of capturedVariables(file, l.body)) {
+      // The loop's own variables are the closure's parameters, not captures.
+      if (symbol.kind === 'result' || within(symbol.declNode, l.loop)) continue;
+      if (capturedByAddress(file, symbol, l.body, sizeAtLeast)) moved.push({ symbol, reason: 'captured by a range-over-func loop body that escapes', sink });
+    }
+    if (!returnsInBody(l.body)) continue;
+    for (const symbol of file.scopes.all()) {
+      if (symbol.kind === 'result' && symbol.func?.node.id === l.owner.id) moved.push({ symbol, reason: 'set by a return inside a range-over-func loop body that escapes', sink });
+    }
+  }
+  return moved;
+}
+
 /**
  * Variables a closure captures by reference (assigned after their declaration, or
  * address-taken), when that closure escapes: the closure holds their address.
@@ -242,12 +365,13 @@ function receiverSink(file: FileFacts, flow: EscapeFlow, taken: AddressTaken): S
 function capturedByReference(file: FileFacts, pkg: PackageIndex, flow: EscapeFlow): Moved[] {
   const moved: Moved[] = [];
   const sizeAtLeast = flow.memo(`minimumSize:${file.isTestFile}`, () => minimumSize(pkg, file));
+  const takesAddress = (operand: Node, method: string) => flow.takesPointerReceiver(file, operand, method);
   for (const site of file.allocations) {
     if (site.kind !== 'func-literal') continue;
     const sink = flow.funcLiteralSink(file, site.node);
     if (!sink) continue;
     for (const symbol of capturedVariables(file, site.node)) {
-      if (!capturedByAddress(file, symbol, site.node, sizeAtLeast)) continue;
+      if (!capturedByAddress(file, symbol, site.node, sizeAtLeast, takesAddress)) continue;
       const why = sink.kind === 'result' ? 'returned' : sink.reason;
       const how = why === 'started as a goroutine' ? 'captured by a goroutine' : `captured by a closure that escapes (${why})`;
       moved.push({ symbol, reason: how, sink });
@@ -277,12 +401,15 @@ function within(node: Node, outer: Node): boolean {
  * variable into the closure only when it is not a named result, not reassigned after capture,
  * not address-taken, and at most 128 bytes.
  */
-function capturedByAddress(file: FileFacts, symbol: GoSymbol, closure: Node, sizeAtLeast: (type: string) => number): boolean {
+function capturedByAddress(file: FileFacts, symbol: GoSymbol, closure: Node, sizeAtLeast: (type: string) => number, takesAddress?: TakesAddress): boolean {
   if (symbol.kind === 'result') return true;
   const type = symbol.type?.replace(/\s+/g, '') ?? (symbol.value ? typeOfExpression(file, symbol.value) : undefined);
   if (type && sizeAtLeast(type) > 128) return true;
-  return isReassigned(file, symbol, closure);
+  return isReassigned(file, symbol, closure, takesAddress);
 }
+
+/** Does `operand.method()` take the operand's address (a pointer-receiver method of a value)? */
+type TakesAddress = (operand: Node, method: string) => boolean;
 
 /**
  * A lower bound on a type's size: exact for what the syntax fully describes, one byte for a
@@ -317,13 +444,14 @@ function packageSizeContext(pkg: PackageIndex, file: FileFacts): SizeContext {
  * after it is created. Assignments before the closure leave a value the closure can copy, and the
  * compiler copies it (`ch := x; if ch == nil { ch = make(…) }; go func() { ch <- v }()`).
  */
-function isReassigned(file: FileFacts, symbol: GoSymbol, closure: Node): boolean {
+function isReassigned(file: FileFacts, symbol: GoSymbol, closure: Node, takesAddress?: TakesAddress): boolean {
   for (const use of identifiersIn(file.references, symbol.name, symbol.scopeStart, symbol.scopeEnd)) {
     if (use.id === symbol.declNode.id || file.scopes.resolve(use)?.id !== symbol.id) continue;
     let n: Node = use;
     while (n.parent?.type === 'parenthesized_expression') n = n.parent;
     const p = n.parent;
     if (p?.type === 'unary_expression' && p.child(0)?.type === '&') return true;
+    if (takesAddress && p?.type === 'selector_expression' && isCalledMethod(p) && takesAddress(n, p.childForFieldName('field')?.text ?? '')) return true;
     if (use.startIndex < closure.startIndex && !insideLoopAround(closure, use)) continue;
     if (p?.type === 'inc_statement' || p?.type === 'dec_statement') return true;
     const list = p?.type === 'expression_list' ? p : undefined;
@@ -332,6 +460,10 @@ function isReassigned(file: FileFacts, symbol: GoSymbol, closure: Node): boolean
     if (left && (left.id === n.id || left.id === list?.id)) return true;
   }
   return false;
+}
+
+function isCalledMethod(sel: Node): boolean {
+  return sel.parent?.type === 'call_expression' && sel.parent.childForFieldName('function')?.id === sel.id;
 }
 
 /** Is `use` in a loop that also holds the closure (so a later iteration reassigns after capture)? */

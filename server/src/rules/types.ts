@@ -52,6 +52,8 @@ export interface Rule {
   title: string;
   /** A few sentences: what it flags and why it matters. */
   docs: string;
+  /** A short bad/good pair of Go snippets (function level), shown in the editor's hover. */
+  example?: { bad: string; good: string };
   defaultSeverity: Severity;
   /** Findings in `file`; `pkg` holds every file of its package (the file's directory), `file` included. */
   check(file: FileFacts, pkg: PackageIndex, options: RuleOptions): Finding[];

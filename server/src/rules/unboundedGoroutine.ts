@@ -29,6 +29,23 @@ export const unboundedGoroutine: Rule = {
     'how many goroutines run at once: a burst of input is a burst of goroutines, memory and open connections. Limit ' +
     'them with a buffered channel used as a semaphore or `errgroup.Group.SetLimit`. An accept loop starting a ' +
     'goroutine per connection is the usual server idiom and is only a hint.',
+  example: {
+    bad: `func Dispatch(ctx context.Context, jobs <-chan Job) {
+	for job := range jobs {
+		go handle(ctx, job) // as many goroutines as jobs queued
+	}
+}`,
+    good: `func Dispatch(ctx context.Context, jobs <-chan Job) {
+	sem := make(chan struct{}, 8) // at most 8 at a time
+	for job := range jobs {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			handle(ctx, job)
+		}()
+	}
+}`,
+  },
   defaultSeverity: 'warning',
   check(file, pkg) {
     if (file.goStarts.length === 0) return [];

@@ -28,6 +28,33 @@ export const unclosedChannel: Rule = {
     'function that never returns. Also reported: a function returning a receive-only channel fed by a finite loop that is ' +
     'never closed, so callers ranging over the result hang. Close the channel where the last send is done: ' +
     '`defer close(ch)` in the single sending goroutine, or `wg.Wait(); close(ch)` after several senders.',
+  example: {
+    bad: `func Crawl(urls []string) (pages []Page) {
+	results := make(chan Page)
+	var wg sync.WaitGroup
+	for _, u := range urls {
+		wg.Add(1)
+		go func() { defer wg.Done(); results <- fetch(u) }()
+	}
+	for p := range results { // never ends: nothing closes results
+		pages = append(pages, p)
+	}
+	return pages
+}`,
+    good: `func Crawl(urls []string) (pages []Page) {
+	results := make(chan Page)
+	var wg sync.WaitGroup
+	for _, u := range urls {
+		wg.Add(1)
+		go func() { defer wg.Done(); results <- fetch(u) }()
+	}
+	go func() { wg.Wait(); close(results) }()
+	for p := range results {
+		pages = append(pages, p)
+	}
+	return pages
+}`,
+  },
   defaultSeverity: 'warning',
   check(file, pkg) {
     // Most files make no channel: a text search spares them the channel facts.

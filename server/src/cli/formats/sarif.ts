@@ -2,9 +2,14 @@
 // directory goleash ran in (uriBaseId %SRCROOT%); columns are UTF-16 code units, SARIF's default.
 import { relative, sep } from 'node:path';
 import type * as Sarif from 'sarif';
+import { UNUSED_IGNORE } from '../../core/unusedSuppressions';
 import { RULES, ruleUrl } from '../../rules';
 import type { Range, Severity } from '../../rules/types';
+import { fingerprintFindings } from '../fingerprint';
 import type { LintReport } from '../lint';
+
+/** partialFingerprints key: code scanning matches alerts across commits by it. */
+export const FINGERPRINT_KEY = 'goleash/v1';
 
 const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
   error: 'error',
@@ -29,24 +34,37 @@ function location(uri: string, r: Range, message?: string, id?: number): Sarif.L
   };
 }
 
+/** Every rule, and the unused-ignore pseudo-rule when the report has such findings. */
+function ruleDescriptors(report: LintReport): Sarif.ReportingDescriptor[] {
+  const descriptors = RULES.map((r) => descriptor(r.id, r.title, r.docs, r.defaultSeverity));
+  const hasUnused = report.files.some((f) => f.findings.some((x) => x.rule === UNUSED_IGNORE.id));
+  if (hasUnused) descriptors.push(descriptor(UNUSED_IGNORE.id, UNUSED_IGNORE.title, UNUSED_IGNORE.docs, UNUSED_IGNORE.severity));
+  return descriptors;
+}
+
+function descriptor(id: string, title: string, docs: string, severity: Severity): Sarif.ReportingDescriptor {
+  return {
+    id,
+    name: id,
+    shortDescription: { text: title },
+    fullDescription: { text: docs },
+    helpUri: ruleUrl(id),
+    help: { text: docs },
+    defaultConfiguration: { level: LEVEL[severity] },
+  };
+}
+
 export function buildSarif(report: LintReport, version: string, root = process.cwd()): Sarif.Log {
-  const rules: Sarif.ReportingDescriptor[] = RULES.map((r) => ({
-    id: r.id,
-    name: r.id,
-    shortDescription: { text: r.title },
-    fullDescription: { text: r.docs },
-    helpUri: ruleUrl(r.id),
-    help: { text: r.docs },
-    defaultConfiguration: { level: LEVEL[r.defaultSeverity] },
-  }));
+  const rules = ruleDescriptors(report);
   const results: Sarif.Result[] = report.files.flatMap((file) => {
     const uri = uriOf(file.path, root);
-    return file.findings.map((f) => ({
+    return fingerprintFindings(file.path, file.text, file.findings, root).map(({ finding: f, fingerprint }) => ({
       ruleId: f.rule,
-      ruleIndex: RULES.findIndex((r) => r.id === f.rule),
+      ruleIndex: rules.findIndex((r) => r.id === f.rule),
       level: LEVEL[f.severity],
       message: { text: f.message },
       locations: [location(uri, f.range)],
+      partialFingerprints: { [FINGERPRINT_KEY]: fingerprint },
       relatedLocations: (f.related ?? []).map((r, i) => location(r.path ? uriOf(r.path, root) : uri, r.range, r.message, i)),
       fixes: f.fixes.map((fix) => ({
         description: { text: fix.title },
