@@ -86,6 +86,15 @@ describe('fuzz: the analysis core', () => {
     if (SECONDS === Infinity) expect(stats.inputs).toBe(COUNT);
   }, Math.max(60_000, COUNT * 100));
 
+  // Found by the long run: unbounded-goroutine climbed parents per node (quadratic in depth) and
+  // never finished on this file. A regression shows as this test's timeout.
+  it('finishes seed 258 (deep nesting, duplicated lines) with every rule', () => {
+    const input = inputFor(258, corpus);
+    const outcome = analyseBytes('fuzz/258.go', input.bytes);
+    expect(outcome.kind).toBe('analysed');
+    if (outcome.kind === 'analysed') expect(outcome.failures.filter((f) => !/aborted after \d+ ms/.test(f))).toEqual([]);
+  }, 60_000);
+
   it('exercises every mutation', () => {
     const seen = new Set<string>();
     for (let n = 0; n < 300; n++) for (const m of inputFor(SEED + n, corpus).mutations) seen.add(m);

@@ -521,20 +521,28 @@ function limitedInside(goroutineCode: readonly Node[]): Limit | undefined {
 
 /** Nodes of the given types in `body`'s own code (not in func literals) that end before `at`. */
 export function ownNodesBefore(body: Node, at: Node, types: string[]): Node[] {
+  const inLiteral = insideLiteralOf(body);
   return body
     .descendantsOfType(types, body.startPosition, at.startPosition)
-    .filter((n): n is Node => n !== null && n.endIndex <= at.startIndex && !insideLiteralOf(n, body));
+    .filter((n): n is Node => n !== null && n.endIndex <= at.startIndex && !inLiteral(n));
 }
 
 /** Nodes of the given types in `node` (itself included) outside func literals nested in it. */
 function ownNodesIn(node: Node, types: string[]): Node[] {
-  const found = node.descendantsOfType(types).filter((n): n is Node => n !== null && !insideLiteralOf(n, node));
+  const inLiteral = insideLiteralOf(node);
+  const found = node.descendantsOfType(types).filter((n): n is Node => n !== null && !inLiteral(n));
   return types.includes(node.type) ? [node, ...found] : found;
 }
 
-function insideLiteralOf(node: Node, within: Node): boolean {
-  for (let p = node.parent; p && p.id !== within.id; p = p.parent) if (p.type === 'func_literal') return true;
-  return false;
+/**
+ * A test for "inside a func literal nested in `within`", by position: climbing `parent` costs
+ * the tree's depth in web-tree-sitter, which on deeply nested code made a climb per node
+ * quadratic (a fuzzed file took minutes).
+ */
+function insideLiteralOf(within: Node): (node: Node) => boolean {
+  const literals = within.descendantsOfType('func_literal').filter((l): l is Node => l !== null && l.id !== within.id);
+  if (literals.length === 0) return () => false;
+  return (node) => literals.some((l) => l.id !== node.id && node.startIndex >= l.startIndex && node.endIndex <= l.endIndex);
 }
 
 /** Statements that run after `node` in the same iteration: its following siblings, level by level up to the loop body. */
