@@ -276,9 +276,10 @@ export function flowsInto(vars: Node[], start: GoStart, scopes: Scopes, body?: N
   if (body) {
     const first = Math.min(...vars.map((v) => v.startIndex));
     // Type switches hold the start in a case, so they end after it: their value comes before.
+    const inLiteral = insideLiteralOf(body);
     const switches = body
       .descendantsOfType('type_switch_statement', body.startPosition, start.node.startPosition)
-      .filter((n): n is Node => n !== null && (n.childForFieldName('value')?.endIndex ?? Infinity) <= start.node.startIndex && !insideLiteralOf(n, body));
+      .filter((n): n is Node => n !== null && (n.childForFieldName('value')?.endIndex ?? Infinity) <= start.node.startIndex && !inLiteral(n));
     const steps = [...ownNodesBefore(body, start.node, ['short_var_declaration', 'assignment_statement']), ...switches].sort((a, b) => a.startIndex - b.startIndex);
     for (const stmt of steps) {
       const right = stmt.childForFieldName(stmt.type === 'type_switch_statement' ? 'value' : 'right');
