@@ -102,11 +102,16 @@ export function tempTree(files: Record<string, Entry>): string {
 
 let cacheHomeDir: string | undefined;
 
-/** XDG_CACHE_HOME for the CLI runs of this test file: made on first use, removed with the temp trees. */
+/**
+ * XDG_CACHE_HOME for the CLI runs of this test file: made on first use, removed with the temp
+ * trees, or when the test process exits for a file that never calls removeTempTrees.
+ */
 export function cacheHome(): string {
   if (!cacheHomeDir) {
-    cacheHomeDir = mkdtempSync(join(tmpdir(), 'goleash-cache-home-'));
-    made.push(cacheHomeDir);
+    const dir = mkdtempSync(join(tmpdir(), 'goleash-cache-home-'));
+    cacheHomeDir = dir;
+    made.push(dir);
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
   return cacheHomeDir;
 }

@@ -8,15 +8,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeTree } from '../../server/src/core/analyze';
 import { checkSource } from '../../server/src/core/analyzer';
 import { checkBudget } from '../../server/src/facts/budget';
 import { createGoParser } from '../../server/src/parse/grammar';
 import { RULES } from '../../server/src/rules';
 import type { Rule } from '../../server/src/rules/types';
-import { run } from '../cli/helpers';
+import { removeTempTrees, run } from '../cli/helpers';
 import { huge, inputFor, loadCorpus, MUTATIONS, type FuzzInput } from './mutate';
+
+afterAll(removeTempTrees); // the CLI runs' cache directory (see helpers.cacheHome)
 
 const COUNT = Number(process.env.FUZZ_COUNT ?? 250);
 /** A long run may be given a wall-clock limit: it stops there and says how many inputs it ran. */
