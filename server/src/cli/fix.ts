@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Parser } from 'web-tree-sitter';
+import { syntaxErrors } from '../core/fixAll';
 import { createGoParser } from '../parse/grammar';
 import type { Finding, Fix, TextEdit } from '../rules/types';
 import { writeFileAtomic } from './atomicWrite';
@@ -245,23 +246,6 @@ function keepParsing(parser: Parser, doc: TextDocument, candidates: Candidate[])
 
 function apply(doc: TextDocument, candidates: readonly Candidate[]): string {
   return TextDocument.applyEdits(doc, candidates.flatMap((c) => c.spans.map((s) => s.edit)));
-}
-
-/** ERROR and MISSING nodes in the tree of `text`. */
-export function syntaxErrors(parser: Parser, text: string): number {
-  const tree = parser.parse(text);
-  if (!tree) return Number.POSITIVE_INFINITY;
-  try {
-    return errorsUnder(tree.rootNode);
-  } finally {
-    tree.delete();
-  }
-}
-
-function errorsUnder(node: Node): number {
-  let n = node.isError || node.isMissing ? 1 : 0;
-  if (node.hasError) for (const child of node.children) if (child) n += errorsUnder(child);
-  return n;
 }
 
 /** Every reported file in the directories of `changed`: a fix in one file can settle findings in another. */
